@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * GEM objects: shmem objects that remember who made them and which
+ * dma-buf they are exported as, and allocation on the render node.
+ */
+
+#include <linux/dma-buf.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_vma_manager.h>
+
+#include "vgem_plus_drm.h"
+#include "vgem_plus_drv.h"
+
+/* The debugfs view lists objects from their first handle on. */
+static int vgem_plus_gem_open(struct drm_gem_object *obj,
+			      struct drm_file *file)
+{
+	struct vgem_plus_device *vdev = to_vgem_plus_dev(obj->dev);
+	struct vgem_plus_object *vobj = to_vgem_plus_obj(obj);
+
+	mutex_lock(&vdev->objects_lock);
+	if (list_empty(&vobj->link))
+		list_add_tail(&vobj->link, &vdev->objects);
+	mutex_unlock(&vdev->objects_lock);
+
+	return 0;
+}
+
+static void vgem_plus_gem_free(struct drm_gem_object *obj)
+{
+	struct vgem_plus_device *vdev = to_vgem_plus_dev(obj->dev);
+	struct vgem_plus_object *vobj = to_vgem_plus_obj(obj);
+
+	mutex_lock(&vdev->objects_lock);
+	list_del(&vobj->link);
+	mutex_unlock(&vdev->objects_lock);
+
+	drm_gem_shmem_free(&vobj->base);
+}
+
+/**
+ * vgem_plus_gem_resident - bytes of the object backed by memory
+ * @obj: the object
+ *
+ * Our pages live in the shmem file whether or not they are mapped now;
+ * imported pages are pinned by their exporter. Lockless: fdinfo calls it
+ * under the file's table_lock.
+ *
+ * Return: resident bytes.
+ */
+size_t vgem_plus_gem_resident(struct drm_gem_object *obj)
+{
+	if (obj->import_attach)
+		return obj->size;
+
+	return min_t(size_t, obj->size,
+		     READ_ONCE(obj->filp->f_mapping->nrpages) << PAGE_SHIFT);
+}
+
+static enum drm_gem_object_status
+vgem_plus_gem_status(struct drm_gem_object *obj)
+{
+	return vgem_plus_gem_resident(obj) ? DRM_GEM_OBJECT_RESIDENT : 0;
+}
+
+static const struct drm_gem_object_funcs vgem_plus_gem_funcs = {
+	.open = vgem_plus_gem_open,
+	.free = vgem_plus_gem_free,
+	.export = vgem_plus_gem_prime_export,
+	.status = vgem_plus_gem_status,
+	.rss = vgem_plus_gem_resident,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+struct drm_gem_object *vgem_plus_gem_create_object(struct drm_device *dev,
+						   size_t size)
+{
+	struct vgem_plus_device *vdev = to_vgem_plus_dev(dev);
+	struct vgem_plus_object *vobj;
+
+	vobj = kzalloc(sizeof(*vobj), GFP_KERNEL);
+	if (!vobj)
+		return ERR_PTR(-ENOMEM);
+
+	/*
+	 * As upstream vgem: nothing tells us when the CPU is done with a
+	 * mapping, so every mapping must be coherent.
+	 */
+	vobj->base.map_wc = true;
+	vobj->base.base.funcs = &vgem_plus_gem_funcs;
+	INIT_LIST_HEAD(&vobj->link);
+	vobj->id = atomic_inc_return(&vdev->next_object_id);
+	vobj->created = ktime_get();
+	vobj->creator_pid = task_tgid_nr(current);
+	get_task_comm(vobj->creator_comm, current);
+
+	return &vobj->base.base;
+}
+
+/* Formats an image object may be laid out for: those with simple planes. */
+static const u32 vgem_plus_image_formats[] = {
+	DRM_FORMAT_C8, DRM_FORMAT_R8, DRM_FORMAT_R16, DRM_FORMAT_GR88,
+	DRM_FORMAT_RGB565, DRM_FORMAT_BGR565,
+	DRM_FORMAT_XRGB1555, DRM_FORMAT_ARGB1555,
+	DRM_FORMAT_RGB888, DRM_FORMAT_BGR888,
+	DRM_FORMAT_XRGB8888, DRM_FORMAT_ARGB8888,
+	DRM_FORMAT_XBGR8888, DRM_FORMAT_ABGR8888,
+	DRM_FORMAT_RGBX8888, DRM_FORMAT_RGBA8888,
+	DRM_FORMAT_BGRX8888, DRM_FORMAT_BGRA8888,
+	DRM_FORMAT_XRGB2101010, DRM_FORMAT_ARGB2101010,
+	DRM_FORMAT_XBGR2101010, DRM_FORMAT_ABGR2101010,
+	DRM_FORMAT_XRGB16161616, DRM_FORMAT_ARGB16161616,
+	DRM_FORMAT_XRGB16161616F, DRM_FORMAT_ARGB16161616F,
+	DRM_FORMAT_YUYV, DRM_FORMAT_UYVY,
+	DRM_FORMAT_NV12, DRM_FORMAT_NV21, DRM_FORMAT_NV16, DRM_FORMAT_NV24,
+	DRM_FORMAT_P010,
+	DRM_FORMAT_YUV420, DRM_FORMAT_YVU420, DRM_FORMAT_YUV422,
+	DRM_FORMAT_YUV444,
+};
+
+static const struct drm_format_info *vgem_plus_image_format(u32 format)
+{
+	unsigned int i;
+
+	/* drm_format_info() warns on unknown codes: only ask for known ones */
+	for (i = 0; i < ARRAY_SIZE(vgem_plus_image_formats); i++)
+		if (vgem_plus_image_formats[i] == format)
+			return drm_format_info(format);
+
+	return NULL;
+}
+
+/**
+ * vgem_plus_image_layout - lay out the planes of an image in one object
+ * @format: DRM fourcc
+ * @width: width in pixels
+ * @height: height in pixels
+ * @num_planes: out: number of planes
+ * @pitches: out: pitch of each plane, aligned to %VGEM_PLUS_PITCH_ALIGN
+ * @offsets: out: offset of each plane, planes back to back
+ * @size: out: bytes needed, not yet page aligned
+ *
+ * Return: 0, or -EINVAL for a zero or unknown argument or any overflow.
+ */
+int vgem_plus_image_layout(u32 format, u32 width, u32 height,
+			   u32 *num_planes, u32 pitches[4], u32 offsets[4],
+			   u64 *size)
+{
+	const struct drm_format_info *info = vgem_plus_image_format(format);
+	u64 total = 0, pitch, plane_size;
+	u32 plane_width, plane_height;
+	int i;
+
+	if (!info || !width || !height)
+		return -EINVAL;
+
+	for (i = 0; i < info->num_planes; i++) {
+		plane_width = drm_format_info_plane_width(info, width, i);
+		plane_height = drm_format_info_plane_height(info, height, i);
+		pitch = drm_format_info_min_pitch(info, i, plane_width);
+		pitch = ALIGN(pitch, VGEM_PLUS_PITCH_ALIGN);
+		if (pitch > U32_MAX || total > U32_MAX)
+			return -EINVAL;
+		if (check_mul_overflow(pitch, (u64)plane_height, &plane_size))
+			return -EINVAL;
+		pitches[i] = pitch;
+		offsets[i] = total;
+		if (check_add_overflow(total, plane_size, &total))
+			return -EINVAL;
+	}
+
+	*num_planes = info->num_planes;
+	*size = total;
+	return 0;
+}
+
+/* An object bigger than all of RAM can never be backed. */
+static u64 vgem_plus_max_object_size(void)
+{
+	return (u64)totalram_pages() << PAGE_SHIFT;
+}
+
+static int vgem_plus_create_args(struct drm_vgem_plus_create *args,
+				 u64 *size)
+{
+	bool image = args->width || args->height || args->format;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+
+	memset(args->pitches, 0, sizeof(args->pitches));
+	memset(args->offsets, 0, sizeof(args->offsets));
+	args->num_planes = 0;
+
+	if (args->size && !image) {
+		*size = args->size;
+		return 0;
+	}
+	if (args->size || !image)
+		return -EINVAL;
+
+	return vgem_plus_image_layout(args->format, args->width, args->height,
+				      &args->num_planes, args->pitches,
+				      args->offsets, size);
+}
+
+int vgem_plus_create_ioctl(struct drm_device *dev, void *data,
+			   struct drm_file *file)
+{
+	struct drm_vgem_plus_create *args = data;
+	struct drm_gem_shmem_object *shmem;
+	u64 size;
+	int ret;
+
+	ret = vgem_plus_create_args(args, &size);
+	if (ret)
+		return ret;
+	if (size > vgem_plus_max_object_size())
+		return -E2BIG;
+
+	shmem = drm_gem_shmem_create(dev, size);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+
+	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
+	drm_gem_object_put(&shmem->base);
+	if (ret)
+		return ret;
+
+	args->size = shmem->base.size;
+	return 0;
+}
+
+int vgem_plus_map_offset_ioctl(struct drm_device *dev, void *data,
+			       struct drm_file *file)
+{
+	struct drm_vgem_plus_map_offset *args = data;
+	struct drm_gem_object *obj;
+	int ret;
+
+	if (args->flags)
+		return -EINVAL;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	ret = drm_gem_create_mmap_offset(obj);
+	if (!ret)
+		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
+
+	drm_gem_object_put(obj);
+	return ret;
+}
