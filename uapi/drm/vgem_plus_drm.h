@@ -188,13 +188,16 @@ struct drm_vgem_plus_fence_signal_error {
  * struct drm_vgem_plus_fence_export - export a fence as a sync_file
  *
  * Used by &DRM_IOCTL_VGEM_PLUS_FENCE_EXPORT: returns a new sync_file fd
- * for a fence this file attached and has not yet signalled, so that a test
- * has an explicit fence (IN_FENCE_FD, poll(), SYNC_IOC_FILE_INFO) whose
- * signalling it controls, without CONFIG_SW_SYNC.
+ * for a fence this file attached and has not yet signalled through
+ * &DRM_IOCTL_VGEM_FENCE_SIGNAL or &DRM_IOCTL_VGEM_PLUS_FENCE_SIGNAL_ERROR,
+ * so that a test has an explicit fence (IN_FENCE_FD, poll(),
+ * SYNC_IOC_FILE_INFO) whose signalling it controls, without CONFIG_SW_SYNC.
+ * A fence that has timed out but was not signalled by hand yet still
+ * exports, already signalled with -ETIMEDOUT.
  *
  * Errors: -EINVAL for @flags other than %VGEM_PLUS_FENCE_EXPORT_CLOEXEC or a
- * non-zero @pad, -ENOENT for an unknown or already signalled fence id,
- * -EMFILE, -ENOMEM.
+ * non-zero @pad, -ENOENT for an unknown id or one already signalled by
+ * hand, -EMFILE, -ENOMEM.
  */
 struct drm_vgem_plus_fence_export {
 	/** @fence: fence id from &drm_vgem_fence_attach.out_fence. */
