@@ -16,6 +16,8 @@
 #include <linux/seq_file.h>
 #include <uapi/linux/dma-buf.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_debugfs.h>
 #include <drm/drm_file.h>
 
@@ -33,9 +35,20 @@ static s64 vgem_plus_age_ms(ktime_t since)
 	return ktime_ms_delta(ktime_get(), since);
 }
 
-/* Names may hold any byte: escape what would split the record. */
+/* Names may hold any byte: quote them, escaping what would split a record. */
+static void vgem_plus_show_name(struct seq_file *m, const char *name)
+{
+	seq_putc(m, '"');
+	seq_escape(m, name, " \t\n\\\"");
+	seq_putc(m, '"');
+}
+
+/*
+ * @ino is passed in: the file of our own dma-buf may already be freed
+ * while its release (which unlinks it from us) is still to come.
+ */
 static void vgem_plus_show_dmabuf(struct seq_file *m, const char *what,
-				  struct dma_buf *dmabuf)
+				  unsigned long ino, struct dma_buf *dmabuf)
 {
 	char name[DMA_BUF_NAME_LEN] = "";
 
@@ -44,14 +57,15 @@ static void vgem_plus_show_dmabuf(struct seq_file *m, const char *what,
 		strscpy(name, dmabuf->name, sizeof(name));
 	spin_unlock(&dmabuf->name_lock);
 
-	seq_printf(m, "\t%s ino %lu exporter %s name \"", what,
-		   file_inode(dmabuf->file)->i_ino, dmabuf->exp_name);
-	seq_escape(m, name, " \t\n\\\"");
-	seq_puts(m, "\"\n");
+	seq_printf(m, "\t%s ino %lu exporter %s name ", what, ino,
+		   dmabuf->exp_name);
+	vgem_plus_show_name(m, name);
+	seq_putc(m, '\n');
 }
 
-static void vgem_plus_show_fence(struct seq_file *m, struct dma_fence *fence,
-				 enum dma_resv_usage usage)
+VISIBLE_IF_KUNIT void vgem_plus_show_fence(struct seq_file *m,
+					   struct dma_fence *fence,
+					   enum dma_resv_usage usage)
 {
 	int status = dma_fence_get_status(fence);
 
@@ -66,6 +80,7 @@ static void vgem_plus_show_fence(struct seq_file *m, struct dma_fence *fence,
 			   vgem_plus_age_ms(vgem_plus_fence_created(fence)));
 	seq_putc(m, '\n');
 }
+EXPORT_SYMBOL_IF_KUNIT(vgem_plus_show_fence);
 
 static void vgem_plus_show_resv(struct seq_file *m, struct drm_gem_object *obj,
 				struct dma_buf *dmabuf)
@@ -90,21 +105,32 @@ static void vgem_plus_show_resv(struct seq_file *m, struct drm_gem_object *obj,
 	dma_resv_unlock(obj->resv);
 }
 
-/* Called with objects_lock held, which keeps vobj->dmabuf alive. */
+/*
+ * Called with objects_lock held, which keeps the struct dma_buf of
+ * vobj->dmabuf alive (not its file). An import's attachment holds a
+ * reference on the file of the imported dma-buf.
+ */
 static void vgem_plus_show_object(struct seq_file *m,
 				  struct vgem_plus_object *vobj)
 {
 	struct drm_gem_object *obj = &vobj->base.base;
+	struct dma_buf *imported;
 
-	seq_printf(m, "object %u size %zu resident %zu creator %d %s age-ms %lld\n",
+	seq_printf(m, "object %u size %zu resident %zu creator %d ",
 		   vobj->id, obj->size, vgem_plus_gem_resident(obj),
-		   vobj->creator_pid, vobj->creator_comm,
-		   vgem_plus_age_ms(vobj->created));
+		   vobj->creator_pid);
+	vgem_plus_show_name(m, vobj->creator_comm);
+	seq_printf(m, " age-ms %lld\n", vgem_plus_age_ms(vobj->created));
 
-	if (obj->import_attach)
-		vgem_plus_show_dmabuf(m, "imported", obj->import_attach->dmabuf);
+	if (drm_gem_is_imported(obj)) {
+		imported = obj->import_attach->dmabuf;
+		vgem_plus_show_dmabuf(m, "imported",
+				      file_inode(imported->file)->i_ino,
+				      imported);
+	}
 	if (vobj->dmabuf)
-		vgem_plus_show_dmabuf(m, "exported", vobj->dmabuf);
+		vgem_plus_show_dmabuf(m, "exported", vobj->dmabuf_ino,
+				      vobj->dmabuf);
 
 	vgem_plus_show_resv(m, obj, vobj->dmabuf);
 }
@@ -116,12 +142,21 @@ static void vgem_plus_show_client(struct seq_file *m, struct drm_file *file)
 	struct pid *pid;
 	int handle;
 
+	char comm[TASK_COMM_LEN] = "<unknown>";
+	pid_t nr;
+
 	rcu_read_lock();
 	pid = rcu_dereference(file->pid);
 	task = pid_task(pid, PIDTYPE_TGID);
-	seq_printf(m, "client %llu pid %d comm %s\n", file->client_id,
-		   pid_vnr(pid), task ? task->comm : "<unknown>");
+	if (task)
+		strscpy(comm, task->comm, sizeof(comm));
+	nr = pid_nr(pid);
 	rcu_read_unlock();
+
+	/* Global pids, like the creator's: debugfs is the init namespace's. */
+	seq_printf(m, "client %llu pid %d comm ", file->client_id, nr);
+	vgem_plus_show_name(m, comm);
+	seq_putc(m, '\n');
 
 	spin_lock(&file->table_lock);
 	idr_for_each_entry(&file->object_idr, obj, handle)

@@ -55,15 +55,10 @@ static void vgem_plus_postclose(struct drm_device *dev, struct drm_file *file)
 	kfree(vfile);
 }
 
-static void vgem_plus_show_fdinfo(struct drm_printer *p, struct drm_file *file)
-{
-	drm_show_memory_stats(p, file);
-}
-
 static const struct drm_ioctl_desc vgem_plus_ioctls[] = {
-	DRM_IOCTL_DEF_DRV(VGEM_FENCE_ATTACH, vgem_fence_attach_ioctl,
+	DRM_IOCTL_DEF_DRV(VGEM_FENCE_ATTACH, vgem_plus_fence_attach_ioctl,
 			  DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VGEM_FENCE_SIGNAL, vgem_fence_signal_ioctl,
+	DRM_IOCTL_DEF_DRV(VGEM_FENCE_SIGNAL, vgem_plus_fence_signal_ioctl,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VGEM_PLUS_CREATE, vgem_plus_create_ioctl,
 			  DRM_RENDER_ALLOW),
@@ -85,7 +80,7 @@ static const struct drm_driver vgem_plus_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER,
 	.open = vgem_plus_open,
 	.postclose = vgem_plus_postclose,
-	.show_fdinfo = vgem_plus_show_fdinfo,
+	.show_fdinfo = drm_show_memory_stats,
 	.ioctls = vgem_plus_ioctls,
 	.num_ioctls = ARRAY_SIZE(vgem_plus_ioctls),
 	.fops = &vgem_plus_fops,
@@ -101,7 +96,7 @@ static const struct drm_driver vgem_plus_driver = {
 	.minor = DRIVER_MINOR,
 };
 
-static int vgem_plus_probe(struct platform_device *pdev)
+static int __init vgem_plus_probe(struct platform_device *pdev)
 {
 	struct vgem_plus_device *vdev;
 	int ret;
@@ -134,29 +129,23 @@ static void vgem_plus_remove(struct platform_device *pdev)
 }
 
 static struct platform_driver vgem_plus_platform_driver = {
-	.probe = vgem_plus_probe,
 	.remove = vgem_plus_remove,
 	.driver = {
 		.name = PLATFORM_NAME,
 	},
 };
 
+/*
+ * One device, probed once: a failed probe fails the load, and the device
+ * cannot be unbound through sysfs under its users.
+ */
 static int __init vgem_plus_init(void)
 {
-	int ret;
+	vgem_plus_pdev = platform_create_bundle(&vgem_plus_platform_driver,
+						vgem_plus_probe, NULL, 0,
+						NULL, 0);
 
-	ret = platform_driver_register(&vgem_plus_platform_driver);
-	if (ret)
-		return ret;
-
-	vgem_plus_pdev = platform_device_register_simple(PLATFORM_NAME, -1,
-							 NULL, 0);
-	if (IS_ERR(vgem_plus_pdev)) {
-		platform_driver_unregister(&vgem_plus_platform_driver);
-		return PTR_ERR(vgem_plus_pdev);
-	}
-
-	return 0;
+	return PTR_ERR_OR_ZERO(vgem_plus_pdev);
 }
 
 static void __exit vgem_plus_exit(void)

@@ -5,6 +5,7 @@
 #ifndef _VGEM_PLUS_DRV_H_
 #define _VGEM_PLUS_DRV_H_
 
+#include <linux/dma-resv.h>
 #include <linux/idr.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
@@ -101,10 +102,10 @@ ktime_t vgem_plus_fence_created(struct dma_fence *fence);
 void vgem_plus_fence_file_init(struct vgem_plus_file *vfile,
 			       struct drm_file *file);
 void vgem_plus_fence_file_fini(struct vgem_plus_file *vfile);
-int vgem_fence_attach_ioctl(struct drm_device *dev, void *data,
-			    struct drm_file *file);
-int vgem_fence_signal_ioctl(struct drm_device *dev, void *data,
-			    struct drm_file *file);
+int vgem_plus_fence_attach_ioctl(struct drm_device *dev, void *data,
+				 struct drm_file *file);
+int vgem_plus_fence_signal_ioctl(struct drm_device *dev, void *data,
+				 struct drm_file *file);
 int vgem_plus_fence_signal_error_ioctl(struct drm_device *dev, void *data,
 				       struct drm_file *file);
 int vgem_plus_fence_export_ioctl(struct drm_device *dev, void *data,
@@ -112,5 +113,18 @@ int vgem_plus_fence_export_ioctl(struct drm_device *dev, void *data,
 
 /* vgem_plus_debugfs.c */
 void vgem_plus_debugfs_init(struct vgem_plus_device *vdev);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Internals the KUnit tests in tests/ reach. */
+struct seq_file;
+struct dma_fence *vgem_plus_fence_create(struct vgem_plus_file *vfile,
+					 u32 seqno, u32 flags);
+bool vgem_plus_fence_complete(struct dma_fence *fence, int error);
+void vgem_plus_fence_cancel_timer(struct dma_fence *fence);
+void vgem_plus_show_fence(struct seq_file *m, struct dma_fence *fence,
+			  enum dma_resv_usage usage);
+extern const u32 vgem_plus_image_formats[];
+extern const unsigned int vgem_plus_num_image_formats;
+#endif
 
 #endif /* _VGEM_PLUS_DRV_H_ */

@@ -17,6 +17,8 @@
 #include <linux/sync_file.h>
 #include <linux/timer.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 
@@ -63,7 +65,11 @@ static const char *vgem_plus_fence_timeline_name(struct dma_fence *fence)
 static void vgem_plus_fence_release(struct dma_fence *fence)
 {
 	dma_fence_free(fence);
-	/* Taken at creation: our fence ops must outlive every fence. */
+	/*
+	 * Taken at creation: our fence ops must outlive every fence, which
+	 * may sit in a sync_file or a foreign dma_resv. Last, so that no
+	 * more of our code runs after it once it is a tail call.
+	 */
 	module_put(THIS_MODULE);
 }
 
@@ -77,6 +83,7 @@ bool vgem_plus_is_our_fence(struct dma_fence *fence)
 {
 	return fence->ops == &vgem_plus_fence_ops;
 }
+EXPORT_SYMBOL_IF_KUNIT(vgem_plus_is_our_fence);
 
 ktime_t vgem_plus_fence_created(struct dma_fence *fence)
 {
@@ -88,7 +95,8 @@ ktime_t vgem_plus_fence_created(struct dma_fence *fence)
  * The check and the error must be atomic against the timeout, or
  * dma_fence_set_error() would see a signalled fence.
  */
-static bool vgem_plus_fence_complete(struct dma_fence *fence, int error)
+VISIBLE_IF_KUNIT bool vgem_plus_fence_complete(struct dma_fence *fence,
+					       int error)
 {
 	unsigned long flags;
 	bool done = false;
@@ -104,6 +112,7 @@ static bool vgem_plus_fence_complete(struct dma_fence *fence, int error)
 
 	return done;
 }
+EXPORT_SYMBOL_IF_KUNIT(vgem_plus_fence_complete);
 
 static void vgem_plus_fence_timeout(struct timer_list *t)
 {
@@ -113,27 +122,26 @@ static void vgem_plus_fence_timeout(struct timer_list *t)
 	dma_fence_put(&fence->base);
 }
 
-static void vgem_plus_fence_cancel_timer(struct dma_fence *fence)
+VISIBLE_IF_KUNIT void vgem_plus_fence_cancel_timer(struct dma_fence *fence)
 {
 	/* A pending timer holds a reference: drop it if we stopped it. */
 	if (timer_delete(&to_vgem_plus_fence(fence)->timer))
 		dma_fence_put(fence);
 }
+EXPORT_SYMBOL_IF_KUNIT(vgem_plus_fence_cancel_timer);
 
-static struct dma_fence *vgem_plus_fence_create(struct vgem_plus_file *vfile,
-						u32 seqno, u32 flags)
+VISIBLE_IF_KUNIT struct dma_fence *
+vgem_plus_fence_create(struct vgem_plus_file *vfile, u32 seqno, u32 flags)
 {
 	struct vgem_plus_fence *fence;
 	unsigned int timeout_ms;
 
-	if (!try_module_get(THIS_MODULE))
+	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
+	if (!fence)
 		return NULL;
 
-	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
-	if (!fence) {
-		module_put(THIS_MODULE);
-		return NULL;
-	}
+	/* Our caller's open file already pins the module. */
+	__module_get(THIS_MODULE);
 
 	spin_lock_init(&fence->lock);
 	strscpy(fence->timeline, vfile->timeline, sizeof(fence->timeline));
@@ -151,6 +159,7 @@ static struct dma_fence *vgem_plus_fence_create(struct vgem_plus_file *vfile,
 
 	return &fence->base;
 }
+EXPORT_SYMBOL_IF_KUNIT(vgem_plus_fence_create);
 
 /*
  * Add @fence to @obj unless a conflicting fence is pending: a writer waits
@@ -163,10 +172,7 @@ static int vgem_plus_fence_add(struct drm_gem_object *obj,
 	struct dma_resv *resv = obj->resv;
 	int ret;
 
-	ret = dma_resv_lock_interruptible(resv, NULL);
-	if (ret)
-		return ret;
-
+	dma_resv_lock(resv, NULL);
 	if (!dma_resv_test_signaled(resv, dma_resv_usage_rw(write)))
 		ret = -EBUSY;
 	else
@@ -194,10 +200,14 @@ static void vgem_plus_fence_id_set(struct vgem_plus_file *vfile, u32 id,
 				   struct dma_fence *fence)
 {
 	mutex_lock(&vfile->fence_lock);
-	if (fence)
-		idr_replace(&vfile->fence_idr, fence, id);
-	else
-		idr_remove(&vfile->fence_idr, id);
+	idr_replace(&vfile->fence_idr, fence, id);
+	mutex_unlock(&vfile->fence_lock);
+}
+
+static void vgem_plus_fence_id_free(struct vgem_plus_file *vfile, u32 id)
+{
+	mutex_lock(&vfile->fence_lock);
+	idr_remove(&vfile->fence_idr, id);
 	mutex_unlock(&vfile->fence_lock);
 }
 
@@ -205,8 +215,8 @@ static void vgem_plus_fence_id_set(struct vgem_plus_file *vfile, u32 id,
  * The fence id doubles as the seqno, so that a fence in bufinfo or in a
  * sync_file can be matched to the id userspace got back.
  */
-int vgem_fence_attach_ioctl(struct drm_device *dev, void *data,
-			    struct drm_file *file)
+int vgem_plus_fence_attach_ioctl(struct drm_device *dev, void *data,
+				 struct drm_file *file)
 {
 	struct vgem_plus_file *vfile = file->driver_priv;
 	struct drm_vgem_fence_attach *arg = data;
@@ -248,7 +258,7 @@ int vgem_fence_attach_ioctl(struct drm_device *dev, void *data,
 	goto out_put;
 
 out_id:
-	vgem_plus_fence_id_set(vfile, id, NULL);
+	vgem_plus_fence_id_free(vfile, id);
 out_put:
 	drm_gem_object_put(obj);
 	return ret;
@@ -286,8 +296,8 @@ static int vgem_plus_fence_signal(struct drm_file *file, u32 id, int error)
 	return ret;
 }
 
-int vgem_fence_signal_ioctl(struct drm_device *dev, void *data,
-			    struct drm_file *file)
+int vgem_plus_fence_signal_ioctl(struct drm_device *dev, void *data,
+				 struct drm_file *file)
 {
 	struct drm_vgem_fence_signal *arg = data;
 

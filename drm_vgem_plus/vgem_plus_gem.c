@@ -14,6 +14,8 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_vma_manager.h>
 
+#include <kunit/visibility.h>
+
 #include "vgem_plus_drm.h"
 #include "vgem_plus_drv.h"
 
@@ -56,7 +58,7 @@ static void vgem_plus_gem_free(struct drm_gem_object *obj)
  */
 size_t vgem_plus_gem_resident(struct drm_gem_object *obj)
 {
-	if (obj->import_attach)
+	if (drm_gem_is_imported(obj))
 		return obj->size;
 
 	return min_t(size_t, obj->size,
@@ -110,9 +112,12 @@ struct drm_gem_object *vgem_plus_gem_create_object(struct drm_device *dev,
 	return &vobj->base.base;
 }
 
-/* Formats an image object may be laid out for: those with simple planes. */
-static const u32 vgem_plus_image_formats[] = {
-	DRM_FORMAT_C8, DRM_FORMAT_R8, DRM_FORMAT_R16, DRM_FORMAT_GR88,
+/*
+ * Formats an image object may be laid out for: those with simple planes.
+ * Every one must be in drm_format_info()'s table (a KUnit test checks).
+ */
+VISIBLE_IF_KUNIT const u32 vgem_plus_image_formats[] = {
+	DRM_FORMAT_C8, DRM_FORMAT_R8,
 	DRM_FORMAT_RGB565, DRM_FORMAT_BGR565,
 	DRM_FORMAT_XRGB1555, DRM_FORMAT_ARGB1555,
 	DRM_FORMAT_RGB888, DRM_FORMAT_BGR888,
@@ -130,13 +135,17 @@ static const u32 vgem_plus_image_formats[] = {
 	DRM_FORMAT_YUV420, DRM_FORMAT_YVU420, DRM_FORMAT_YUV422,
 	DRM_FORMAT_YUV444,
 };
+EXPORT_SYMBOL_IF_KUNIT(vgem_plus_image_formats);
+VISIBLE_IF_KUNIT const unsigned int vgem_plus_num_image_formats =
+	ARRAY_SIZE(vgem_plus_image_formats);
+EXPORT_SYMBOL_IF_KUNIT(vgem_plus_num_image_formats);
 
 static const struct drm_format_info *vgem_plus_image_format(u32 format)
 {
 	unsigned int i;
 
 	/* drm_format_info() warns on unknown codes: only ask for known ones */
-	for (i = 0; i < ARRAY_SIZE(vgem_plus_image_formats); i++)
+	for (i = 0; i < vgem_plus_num_image_formats; i++)
 		if (vgem_plus_image_formats[i] == format)
 			return drm_format_info(format);
 
@@ -168,8 +177,9 @@ int vgem_plus_image_layout(u32 format, u32 width, u32 height,
 		return -EINVAL;
 
 	for (i = 0; i < info->num_planes; i++) {
-		plane_width = drm_format_info_plane_width(info, width, i);
-		plane_height = drm_format_info_plane_height(info, height, i);
+		/* Not drm_format_info_plane_*(): they take an int. */
+		plane_width = DIV_ROUND_UP_ULL(width, i ? info->hsub : 1);
+		plane_height = DIV_ROUND_UP_ULL(height, i ? info->vsub : 1);
 		pitch = drm_format_info_min_pitch(info, i, plane_width);
 		pitch = ALIGN(pitch, VGEM_PLUS_PITCH_ALIGN);
 		if (pitch > U32_MAX || total > U32_MAX)
@@ -186,11 +196,12 @@ int vgem_plus_image_layout(u32 format, u32 width, u32 height,
 	*size = total;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vgem_plus_image_layout);
 
 /* An object bigger than all of RAM can never be backed. */
 static u64 vgem_plus_max_object_size(void)
 {
-	return (u64)totalram_pages() << PAGE_SHIFT;
+	return min_t(u64, SIZE_MAX, (u64)totalram_pages() << PAGE_SHIFT);
 }
 
 static int vgem_plus_create_args(struct drm_vgem_plus_create *args,

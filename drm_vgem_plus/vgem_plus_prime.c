@@ -16,10 +16,10 @@
 
 /*
  * Importers' mappings are made with DMA_ATTR_SKIP_CPU_SYNC, so CPU access
- * through DMA_BUF_IOCTL_SYNC is where caches are brought in line.
+ * through DMA_BUF_IOCTL_SYNC is where caches are brought in line, each
+ * mapping in the direction it was made with.
  */
-static int vgem_plus_dmabuf_sync(struct dma_buf *dmabuf,
-				 enum dma_data_direction dir, bool for_cpu)
+static int vgem_plus_dmabuf_sync(struct dma_buf *dmabuf, bool for_cpu)
 {
 	struct dma_buf_attachment *attach;
 	int ret;
@@ -32,26 +32,36 @@ static int vgem_plus_dmabuf_sync(struct dma_buf *dmabuf,
 		if (!attach->sgt)
 			continue;
 		if (for_cpu)
-			dma_sync_sgtable_for_cpu(attach->dev, attach->sgt, dir);
+			dma_sync_sgtable_for_cpu(attach->dev, attach->sgt,
+						 attach->dir);
 		else
 			dma_sync_sgtable_for_device(attach->dev, attach->sgt,
-						    dir);
+						    attach->dir);
 	}
 	dma_resv_unlock(dmabuf->resv);
 
 	return 0;
 }
 
+/* The core waits for fences after this hook: wait before syncing caches. */
 static int vgem_plus_dmabuf_begin_cpu_access(struct dma_buf *dmabuf,
 					     enum dma_data_direction dir)
 {
-	return vgem_plus_dmabuf_sync(dmabuf, dir, true);
+	bool write = dir != DMA_FROM_DEVICE;
+	long ret;
+
+	ret = dma_resv_wait_timeout(dmabuf->resv, dma_resv_usage_rw(write),
+				    true, MAX_SCHEDULE_TIMEOUT);
+	if (ret < 0)
+		return ret;
+
+	return vgem_plus_dmabuf_sync(dmabuf, true);
 }
 
 static int vgem_plus_dmabuf_end_cpu_access(struct dma_buf *dmabuf,
 					   enum dma_data_direction dir)
 {
-	return vgem_plus_dmabuf_sync(dmabuf, dir, false);
+	return vgem_plus_dmabuf_sync(dmabuf, false);
 }
 
 static void vgem_plus_dmabuf_release(struct dma_buf *dmabuf)
@@ -61,7 +71,8 @@ static void vgem_plus_dmabuf_release(struct dma_buf *dmabuf)
 
 	/* The debugfs view reads the dma-buf under this lock. */
 	mutex_lock(&vdev->objects_lock);
-	to_vgem_plus_obj(obj)->dmabuf = NULL;
+	if (to_vgem_plus_obj(obj)->dmabuf == dmabuf)
+		to_vgem_plus_obj(obj)->dmabuf = NULL;
 	mutex_unlock(&vdev->objects_lock);
 
 	drm_gem_dmabuf_release(dmabuf);

@@ -186,6 +186,11 @@ static void test_create_bad(int fd)
 		{ "no format", { .width = 64, .height = 64 }, EINVAL },
 		{ "unknown format", { .width = 64, .height = 64,
 				      .format = 0x20202020 }, EINVAL },
+		/* Unknown to the kernel's format table: must not WARN. */
+		{ "r16", { .width = 64, .height = 64,
+			   .format = fourcc_code('R', '1', '6', ' ') }, EINVAL },
+		{ "gr88", { .width = 64, .height = 64,
+			    .format = fourcc_code('G', 'R', '8', '8') }, EINVAL },
 		{ "compressed format", { .width = 64, .height = 64,
 					 .format = fourcc_code('C', '4', ' ', ' ') }, EINVAL },
 		{ "pitch overflow", { .width = 0xffffffff, .height = 1,

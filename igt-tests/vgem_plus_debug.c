@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -164,7 +165,8 @@ static void test_debugfs_object(int card)
 
 	rec = object_record(card, id);
 	igt_info("%s\n", rec);
-	snprintf(expect, sizeof(expect), "object %u size 8192 resident 0 creator %d ",
+	snprintf(expect, sizeof(expect),
+		 "object %u size 8192 resident 0 creator %d \"vgem_plus_debug\" age-ms ",
 		 id, getpid());
 	igt_assert_f(!strncmp(rec, expect, strlen(expect)), "%s\n", rec);
 	igt_assert(!strstr(rec, "\texported"));
@@ -268,6 +270,29 @@ static void test_debugfs_import(int card)
 	close(dmabuf);
 }
 
+/* A process name cannot forge records: it is quoted and escaped. */
+static void test_debugfs_escaped_comm(int card)
+{
+	char saved[16], *rec, expect[128];
+	unsigned int id;
+	uint32_t handle;
+
+	igt_assert_eq(prctl(PR_GET_NAME, saved), 0);
+	igt_assert_eq(prctl(PR_SET_NAME, "a\nobject 1 \""), 0);
+	handle = create(card, 4096);
+	igt_assert_eq(prctl(PR_SET_NAME, saved), 0);
+
+	id = object_id(card, card, handle);
+	rec = object_record(card, id);
+	igt_info("%s\n", rec);
+	snprintf(expect, sizeof(expect), "creator %d \"a\\012object\\0401\\040\\042\" age-ms",
+		 getpid());
+	igt_assert_f(strstr(rec, expect), "want %s in:\n%s\n", expect, rec);
+	igt_assert(!strchr(rec, '\n'));
+	free(rec);
+	gem_close(card, handle);
+}
+
 /* Every client is listed with each handle it holds. */
 static void test_debugfs_clients(int card)
 {
@@ -276,7 +301,7 @@ static void test_debugfs_clients(int card)
 	char *text = drm_debugfs_read(card, "objects"), prefix[64];
 	const char *client;
 
-	snprintf(prefix, sizeof(prefix), "client %llu pid %d comm ",
+	snprintf(prefix, sizeof(prefix), "client %llu pid %d comm \"vgem_plus_debug\"\n",
 		 client_id(other), getpid());
 	client = find_line(text, prefix);
 	igt_assert_f(client, "want %s in:\n%s", prefix, text);
@@ -318,6 +343,10 @@ igt_main
 	igt_describe("debugfs shows where an imported object comes from.");
 	igt_subtest("debugfs-import")
 		test_debugfs_import(card);
+
+	igt_describe("debugfs quotes and escapes command names.");
+	igt_subtest("debugfs-escaped-comm")
+		test_debugfs_escaped_comm(card);
 
 	igt_describe("debugfs lists clients and their handles.");
 	igt_subtest("debugfs-clients")

@@ -5,8 +5,9 @@
  * drm_vgem_plus registers itself with the DRM driver name "vgem" and keeps
  * upstream vgem's two ioctls with their numbers, structures and errno
  * behaviour, so this header is a superset of <drm/vgem_drm.h>: include one
- * or the other, not both. The ioctls that only drm_vgem_plus has are
- * numbered after vgem's and prefixed VGEM_PLUS.
+ * or the other, not both. (vgem's part is repeated rather than included
+ * because libdrm does not install vgem_drm.h.) The ioctls that only
+ * drm_vgem_plus has are numbered after vgem's and prefixed VGEM_PLUS.
  */
 #ifndef _UAPI_VGEM_PLUS_DRM_H_
 #define _UAPI_VGEM_PLUS_DRM_H_
@@ -63,7 +64,9 @@ extern "C" {
  *
  * Errors: -EINVAL for unknown @flags or a non-zero @pad, -ENOENT for an
  * unknown @handle, -EBUSY when a conflicting fence is unsignalled (any
- * fence for a write fence, a write fence for a read fence), -ENOMEM.
+ * fence for a write fence, a write fence for a read fence), -ENOMEM,
+ * -ENOSPC once the file has used up its 2^31 fence ids (ids are not
+ * reused, as in vgem).
  */
 struct drm_vgem_fence_attach {
 	/** @handle: GEM handle of the object to fence. */
@@ -112,7 +115,7 @@ struct drm_vgem_fence_signal {
  * Errors: -EINVAL for non-zero @flags or @pad, a zero @size without a
  * complete image description, both a @size and an image description, an
  * unknown or block-compressed @format, or a size that overflows; -E2BIG
- * for objects larger than the module parameter max_object_mb; -ENOMEM.
+ * for objects larger than the system's memory; -ENOMEM.
  */
 struct drm_vgem_plus_create {
 	/**
@@ -140,7 +143,7 @@ struct drm_vgem_plus_create {
 	__u64 pad;
 };
 
-/** define VGEM_PLUS_PITCH_ALIGN - pitch alignment of image objects, bytes */
+/* Pitch alignment of image objects, in bytes: see &drm_vgem_plus_create. */
 #define VGEM_PLUS_PITCH_ALIGN	64
 
 /**
@@ -148,7 +151,8 @@ struct drm_vgem_plus_create {
  *
  * Used by &DRM_IOCTL_VGEM_PLUS_MAP_OFFSET, the render-node counterpart of
  * DRM_IOCTL_MODE_MAP_DUMB: @offset is what mmap() on the same DRM file
- * takes to map the object.
+ * takes to map the object. Unlike MAP_DUMB it also maps imported objects
+ * (through their exporter's mmap).
  *
  * Errors: -EINVAL for non-zero @flags, -ENOENT for an unknown @handle,
  * -ENOMEM.
