@@ -16,38 +16,6 @@
 
 #include "igt.h"
 
-static int __vgem_plus_create(int fd, struct drm_vgem_plus_create *arg)
-{
-	return igt_ioctl(fd, DRM_IOCTL_VGEM_PLUS_CREATE, arg) ? -errno : 0;
-}
-
-static uint32_t vgem_plus_create_size(int fd, uint64_t size)
-{
-	struct drm_vgem_plus_create arg = { .size = size };
-
-	igt_assert_eq(__vgem_plus_create(fd, &arg), 0);
-	return arg.handle;
-}
-
-static void *vgem_plus_mmap(int fd, uint32_t handle, size_t size)
-{
-	struct drm_vgem_plus_map_offset arg = { .handle = handle };
-	void *ptr;
-
-	do_ioctl(fd, DRM_IOCTL_VGEM_PLUS_MAP_OFFSET, &arg);
-	ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		   arg.offset);
-	igt_assert(ptr != MAP_FAILED);
-	return ptr;
-}
-
-static void gem_close(int fd, uint32_t handle)
-{
-	struct drm_gem_close arg = { .handle = handle };
-
-	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &arg);
-}
-
 static void test_version(int fd, const char *node)
 {
 	drmVersionPtr v = drmGetVersion(fd);
@@ -218,7 +186,7 @@ static void test_create_bad(int fd)
 static void test_render_mmap(int render)
 {
 	const size_t size = 3 * 4096;
-	uint32_t handle = vgem_plus_create_size(render, size);
+	uint32_t handle = vgem_plus_create(render, size);
 	uint8_t *a, *b;
 
 	a = vgem_plus_mmap(render, handle, size);
@@ -233,7 +201,7 @@ static void test_render_mmap(int render)
 
 static void test_map_offset_bad(int fd)
 {
-	uint32_t handle = vgem_plus_create_size(fd, 4096);
+	uint32_t handle = vgem_plus_create(fd, 4096);
 	struct drm_vgem_plus_map_offset arg;
 
 	arg = (struct drm_vgem_plus_map_offset){ .handle = handle, .flags = 1 };
@@ -249,7 +217,7 @@ static void test_map_offset_bad(int fd)
 static void test_mmap_other_client(int fd)
 {
 	int other = drm_open_driver_render(DRIVER_VGEM);
-	uint32_t handle = vgem_plus_create_size(fd, 4096);
+	uint32_t handle = vgem_plus_create(fd, 4096);
 	struct drm_vgem_plus_map_offset arg = { .handle = handle };
 	void *ptr;
 
@@ -264,7 +232,7 @@ static void test_mmap_other_client(int fd)
 static void test_handles_private(int fd)
 {
 	int other = drm_open_driver(DRIVER_VGEM);
-	uint32_t handle = vgem_plus_create_size(fd, 4096);
+	uint32_t handle = vgem_plus_create(fd, 4096);
 	struct drm_gem_close arg = { .handle = handle };
 
 	do_ioctl_err(other, DRM_IOCTL_GEM_CLOSE, &arg, EINVAL);

@@ -19,32 +19,12 @@
 #include "igt.h"
 #include "igt_dmabuf.h"
 
-static uint32_t create(int fd, uint64_t size)
-{
-	struct drm_vgem_plus_create arg = { .size = size };
-
-	do_ioctl(fd, DRM_IOCTL_VGEM_PLUS_CREATE, &arg);
-	return arg.handle;
-}
-
 static void touch(int fd, uint32_t handle, size_t size)
 {
-	struct drm_vgem_plus_map_offset arg = { .handle = handle };
-	char *ptr;
+	char *ptr = vgem_plus_mmap(fd, handle, size);
 
-	do_ioctl(fd, DRM_IOCTL_VGEM_PLUS_MAP_OFFSET, &arg);
-	ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		   arg.offset);
-	igt_assert(ptr != MAP_FAILED);
 	memset(ptr, 1, size);
 	munmap(ptr, size);
-}
-
-static void gem_close(int fd, uint32_t handle)
-{
-	struct drm_gem_close arg = { .handle = handle };
-
-	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &arg);
 }
 
 static uint32_t attach(int fd, uint32_t handle, uint32_t flags)
@@ -81,7 +61,7 @@ static void test_fdinfo_keys(int fd)
  */
 static void test_fdinfo_memory(int fd)
 {
-	uint32_t a = create(fd, 64 * 1024), b = create(fd, 1024 * 1024);
+	uint32_t a = vgem_plus_create(fd, 64 * 1024), b = vgem_plus_create(fd, 1024 * 1024);
 	uint32_t fence;
 	int dmabuf;
 
@@ -159,7 +139,7 @@ static unsigned int object_id(int card, int fd, uint32_t handle)
 
 static void test_debugfs_object(int card)
 {
-	uint32_t handle = create(card, 8192);
+	uint32_t handle = vgem_plus_create(card, 8192);
 	unsigned int id = object_id(card, card, handle);
 	char *rec, expect[128];
 
@@ -186,7 +166,7 @@ static void test_debugfs_object(int card)
 
 static void test_debugfs_dmabuf(int card)
 {
-	uint32_t handle = create(card, 4096);
+	uint32_t handle = vgem_plus_create(card, 4096);
 	unsigned int id = object_id(card, card, handle);
 	char *rec, expect[128];
 	int dmabuf;
@@ -216,7 +196,7 @@ static void test_debugfs_dmabuf(int card)
 
 static void test_debugfs_fences(int card)
 {
-	uint32_t handle = create(card, 4096), w, r;
+	uint32_t handle = vgem_plus_create(card, 4096), w, r;
 	unsigned int id = object_id(card, card, handle);
 	struct drm_vgem_plus_fence_signal_error err;
 	char *rec, expect[128];
@@ -279,7 +259,7 @@ static void test_debugfs_escaped_comm(int card)
 
 	igt_assert_eq(prctl(PR_GET_NAME, saved), 0);
 	igt_assert_eq(prctl(PR_SET_NAME, "a\nobject 1 \""), 0);
-	handle = create(card, 4096);
+	handle = vgem_plus_create(card, 4096);
 	igt_assert_eq(prctl(PR_SET_NAME, saved), 0);
 
 	id = object_id(card, card, handle);
@@ -297,7 +277,7 @@ static void test_debugfs_escaped_comm(int card)
 static void test_debugfs_clients(int card)
 {
 	int other = drm_open_driver_render(DRIVER_VGEM);
-	uint32_t a = create(other, 4096), b = create(other, 4096);
+	uint32_t a = vgem_plus_create(other, 4096), b = vgem_plus_create(other, 4096);
 	char *text = drm_debugfs_read(card, "objects"), prefix[64];
 	const char *client;
 

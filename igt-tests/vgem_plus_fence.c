@@ -41,42 +41,6 @@ static void make_bo(int fd, struct vgem_bo *bo)
 	vgem_create(fd, bo);
 }
 
-/* DRM_IOCTL_VGEM_PLUS_CREATE works on the render node, dumb buffers do not. */
-static uint32_t render_bo(int fd)
-{
-	struct drm_vgem_plus_create arg = { .size = 4096 };
-
-	do_ioctl(fd, DRM_IOCTL_VGEM_PLUS_CREATE, &arg);
-	igt_assert(arg.handle);
-	return arg.handle;
-}
-
-static void gem_close(int fd, uint32_t handle)
-{
-	struct drm_gem_close arg = { .handle = handle };
-
-	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &arg);
-}
-
-static int prime_export(int fd, uint32_t handle)
-{
-	int dmabuf = -1;
-
-	igt_assert_eq(drmPrimeHandleToFD(fd, handle, DRM_CLOEXEC | DRM_RDWR,
-					 &dmabuf), 0);
-	igt_assert_lte(0, dmabuf);
-	return dmabuf;
-}
-
-static uint32_t prime_import(int fd, int dmabuf)
-{
-	uint32_t handle = 0;
-
-	igt_assert_eq(drmPrimeFDToHandle(fd, dmabuf, &handle), 0);
-	igt_assert(handle);
-	return handle;
-}
-
 static int __attach(int fd, uint32_t handle, uint32_t flags, uint32_t *id)
 {
 	struct drm_vgem_fence_attach arg = { .handle = handle, .flags = flags };
@@ -257,7 +221,7 @@ static void restore_timeout_param(void)
 
 static void test_attach(int fd, uint32_t handle)
 {
-	uint32_t ids[8], other = render_bo(fd);
+	uint32_t ids[8], other = vgem_plus_create(fd, 4096);
 	unsigned int i, j;
 
 	/* Read fences share the object: all attach, each with its own id. */
@@ -312,7 +276,7 @@ static void test_attach_invalid(int fd)
 	int dmabuf;
 
 	make_bo(fd, &bo);
-	dmabuf = prime_export(fd, bo.handle);
+	dmabuf = prime_handle_to_fd(fd, bo.handle);
 
 	for (unsigned int bit = 2; bit < 32; bit++) {
 		memset(&arg, 0, sizeof(arg));
@@ -361,7 +325,7 @@ static void test_signal_invalid(int fd)
 	int dmabuf;
 
 	make_bo(fd, &bo);
-	dmabuf = prime_export(fd, bo.handle);
+	dmabuf = prime_handle_to_fd(fd, bo.handle);
 
 	memset(&arg, 0, sizeof(arg));
 	arg.fence = attach(fd, bo.handle, VGEM_FENCE_WRITE);
@@ -393,9 +357,9 @@ static void test_conflict(int fd, uint32_t first, uint32_t second,
 	int dmabuf, fd2;
 
 	make_bo(fd, &bo);
-	dmabuf = prime_export(fd, bo.handle);
+	dmabuf = prime_handle_to_fd(fd, bo.handle);
 	fd2 = drm_open_driver(DRIVER_VGEM);
-	handle2 = prime_import(fd2, dmabuf);
+	handle2 = prime_fd_to_handle(fd2, dmabuf);
 
 	id = attach(fd, bo.handle, first);
 	if (compatible) {
@@ -432,7 +396,7 @@ static void test_dmabuf_poll(int fd, uint32_t flags)
 	uint32_t id;
 
 	make_bo(fd, &bo);
-	dmabuf = prime_export(fd, bo.handle);
+	dmabuf = prime_handle_to_fd(fd, bo.handle);
 	igt_assert_eq(poll_fd(dmabuf, POLLIN | POLLOUT, 0), POLLIN | POLLOUT);
 
 	id = attach(fd, bo.handle, flags);
@@ -459,7 +423,7 @@ static void test_dmabuf_sync_file(int fd)
 	uint32_t id;
 
 	make_bo(fd, &bo);
-	dmabuf = prime_export(fd, bo.handle);
+	dmabuf = prime_handle_to_fd(fd, bo.handle);
 
 	/* A write fence: readers and writers both have to wait. */
 	id = attach(fd, bo.handle, VGEM_FENCE_WRITE);
@@ -503,7 +467,7 @@ static void test_timeout(int fd)
 
 	set_timeout_param(SHORT_TIMEOUT_MS);
 	make_bo(fd, &bo);
-	dmabuf = prime_export(fd, bo.handle);
+	dmabuf = prime_handle_to_fd(fd, bo.handle);
 
 	igt_nsec_elapsed(&start);
 	id = attach(fd, bo.handle, VGEM_FENCE_WRITE);
@@ -553,7 +517,7 @@ static void test_timeout_default(int fd)
 	igt_assert_eq(read_timeout_param(), DEFAULT_TIMEOUT_MS);
 
 	make_bo(fd, &bo);
-	dmabuf = prime_export(fd, bo.handle);
+	dmabuf = prime_handle_to_fd(fd, bo.handle);
 	id = attach(fd, bo.handle, VGEM_FENCE_WRITE);
 	igt_assert_eq(poll_fd(dmabuf, POLLOUT, 1000), 0);
 	vgem_fence_signal(fd, id);
@@ -572,7 +536,7 @@ static void test_notimeout(int fd)
 	set_timeout_param(SHORT_TIMEOUT_MS);
 	make_bo(fd, &bo);
 	make_bo(fd, &ctl);
-	dmabuf = prime_export(fd, bo.handle);
+	dmabuf = prime_handle_to_fd(fd, bo.handle);
 
 	id = attach(fd, bo.handle, VGEM_FENCE_WRITE | WIP_VGEM_FENCE_NOTIMEOUT);
 	sf = fence_export(fd, id, 0);
@@ -617,10 +581,10 @@ static void test_close_signals(void)
 	fd2 = drm_open_driver(DRIVER_VGEM);
 	make_bo(fd, &w);
 	make_bo(fd, &r);
-	dmabuf_w = prime_export(fd, w.handle);
-	dmabuf_r = prime_export(fd, r.handle);
-	h2_w = prime_import(fd2, dmabuf_w);
-	h2_r = prime_import(fd2, dmabuf_r);
+	dmabuf_w = prime_handle_to_fd(fd, w.handle);
+	dmabuf_r = prime_handle_to_fd(fd, r.handle);
+	h2_w = prime_fd_to_handle(fd2, dmabuf_w);
+	h2_r = prime_fd_to_handle(fd2, dmabuf_r);
 
 	/* No timeout: only the close can signal them in time. */
 	id = attach(fd, w.handle, VGEM_FENCE_WRITE | WIP_VGEM_FENCE_NOTIMEOUT);
@@ -662,7 +626,7 @@ static void test_signal_error(int fd)
 	uint32_t id;
 
 	make_bo(fd, &bo);
-	dmabuf = prime_export(fd, bo.handle);
+	dmabuf = prime_handle_to_fd(fd, bo.handle);
 	id = attach(fd, bo.handle, VGEM_FENCE_WRITE);
 	sf = fence_export(fd, id, 0);
 
@@ -831,7 +795,7 @@ static void test_fork_wait(int fd)
 	char c;
 
 	make_bo(fd, &bo);
-	dmabuf = prime_export(fd, bo.handle);
+	dmabuf = prime_handle_to_fd(fd, bo.handle);
 	id = attach(fd, bo.handle, VGEM_FENCE_WRITE);
 	igt_assert_eq(pipe(sync), 0);
 
@@ -913,7 +877,7 @@ static void test_race(uint32_t flags0, uint32_t flags1)
 	race.fd = drm_open_driver(DRIVER_VGEM);
 	make_bo(race.fd, &bo);
 	race.handle = bo.handle;
-	dmabuf = prime_export(race.fd, bo.handle);
+	dmabuf = prime_handle_to_fd(race.fd, bo.handle);
 
 	igt_assert_eq(pthread_barrier_init(&race.start, NULL, 3), 0);
 	igt_assert_eq(pthread_barrier_init(&race.done, NULL, 3), 0);
@@ -1009,7 +973,7 @@ igt_main
 
 		igt_describe("Attach and signal fences on the render node.");
 		igt_subtest("attach-render") {
-			uint32_t handle = render_bo(rfd);
+			uint32_t handle = vgem_plus_create(rfd, 4096);
 
 			test_attach(rfd, handle);
 			gem_close(rfd, handle);

@@ -21,59 +21,6 @@
 
 #define EXPORTER "drm_vgem_plus"
 
-static uint32_t create(int fd, uint64_t size)
-{
-	struct drm_vgem_plus_create arg = { .size = size };
-
-	do_ioctl(fd, DRM_IOCTL_VGEM_PLUS_CREATE, &arg);
-	return arg.handle;
-}
-
-static void *map_handle(int fd, uint32_t handle, size_t size)
-{
-	struct drm_vgem_plus_map_offset arg = { .handle = handle };
-	void *ptr;
-
-	do_ioctl(fd, DRM_IOCTL_VGEM_PLUS_MAP_OFFSET, &arg);
-	ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		   arg.offset);
-	igt_assert(ptr != MAP_FAILED);
-	return ptr;
-}
-
-static void *map_dmabuf(int dmabuf, size_t size)
-{
-	void *ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 dmabuf, 0);
-
-	igt_assert(ptr != MAP_FAILED);
-	return ptr;
-}
-
-static int prime_export(int fd, uint32_t handle)
-{
-	int dmabuf;
-
-	igt_assert_eq(drmPrimeHandleToFD(fd, handle, DRM_CLOEXEC | DRM_RDWR,
-					 &dmabuf), 0);
-	return dmabuf;
-}
-
-static uint32_t prime_import(int fd, int dmabuf)
-{
-	uint32_t handle;
-
-	igt_assert_eq(drmPrimeFDToHandle(fd, dmabuf, &handle), 0);
-	return handle;
-}
-
-static void gem_close(int fd, uint32_t handle)
-{
-	struct drm_gem_close arg = { .handle = handle };
-
-	do_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &arg);
-}
-
 static void fill(uint32_t *ptr, size_t size, uint32_t seed)
 {
 	size_t i;
@@ -94,8 +41,8 @@ static void check(const uint32_t *ptr, size_t size, uint32_t seed)
 
 static void test_export_bufinfo(int fd)
 {
-	uint32_t handle = create(fd, 16384);
-	int dmabuf = prime_export(fd, handle);
+	uint32_t handle = vgem_plus_create(fd, 16384);
+	int dmabuf = prime_handle_to_fd(fd, handle);
 	struct bufinfo_buffer b;
 	char val[64];
 
@@ -113,12 +60,12 @@ static void test_export_bufinfo(int fd)
 /* Exporting twice gives one dma-buf; importing it gives the same handle. */
 static void test_self_import(int fd)
 {
-	uint32_t handle = create(fd, 4096);
-	int a = prime_export(fd, handle);
-	int b = prime_export(fd, handle);
+	uint32_t handle = vgem_plus_create(fd, 4096);
+	int a = prime_handle_to_fd(fd, handle);
+	int b = prime_handle_to_fd(fd, handle);
 
 	igt_assert_eq_u64(dmabuf_inode(a), dmabuf_inode(b));
-	igt_assert_eq_u32(prime_import(fd, a), handle);
+	igt_assert_eq_u32(prime_fd_to_handle(fd, a), handle);
 	close(a);
 	close(b);
 	gem_close(fd, handle);
@@ -128,15 +75,15 @@ static void test_self_import(int fd)
 static void test_import_other_client(int fd)
 {
 	int other = drm_open_driver_render(DRIVER_VGEM);
-	uint32_t handle = create(fd, 8192), imported;
-	int dmabuf = prime_export(fd, handle);
+	uint32_t handle = vgem_plus_create(fd, 8192), imported;
+	int dmabuf = prime_handle_to_fd(fd, handle);
 	uint32_t *a, *b;
 
-	imported = prime_import(other, dmabuf);
-	igt_assert_eq_u32(prime_import(other, dmabuf), imported);
+	imported = prime_fd_to_handle(other, dmabuf);
+	igt_assert_eq_u32(prime_fd_to_handle(other, dmabuf), imported);
 
-	a = map_handle(fd, handle, 8192);
-	b = map_handle(other, imported, 8192);
+	a = vgem_plus_mmap(fd, handle, 8192);
+	b = vgem_plus_mmap(other, imported, 8192);
 	fill(a, 8192, 0x1000);
 	check(b, 8192, 0x1000);
 
@@ -150,7 +97,7 @@ static void test_import_other_client(int fd)
 static void test_export_flags(int fd)
 {
 	struct drm_prime_handle arg;
-	uint32_t handle = create(fd, 4096);
+	uint32_t handle = vgem_plus_create(fd, 4096);
 
 	arg = (struct drm_prime_handle){ .handle = handle, .flags = ~0u };
 	do_ioctl_err(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &arg, EINVAL);
@@ -181,16 +128,16 @@ static void test_import_bad(int fd)
 /* The dma-buf keeps the object after its last handle is gone. */
 static void test_export_outlives_handle(int fd)
 {
-	uint32_t handle = create(fd, 4096);
-	int dmabuf = prime_export(fd, handle);
-	uint32_t *ptr = map_handle(fd, handle, 4096);
+	uint32_t handle = vgem_plus_create(fd, 4096);
+	int dmabuf = prime_handle_to_fd(fd, handle);
+	uint32_t *ptr = vgem_plus_mmap(fd, handle, 4096);
 
 	fill(ptr, 4096, 7);
 	munmap(ptr, 4096);
 	gem_close(fd, handle);
 
-	handle = prime_import(fd, dmabuf);
-	ptr = map_handle(fd, handle, 4096);
+	handle = prime_fd_to_handle(fd, dmabuf);
+	ptr = vgem_plus_mmap(fd, handle, 4096);
 	check(ptr, 4096, 7);
 	munmap(ptr, 4096);
 	gem_close(fd, handle);
@@ -201,10 +148,10 @@ static void test_export_outlives_handle(int fd)
 static void test_dmabuf_mmap(int fd)
 {
 	const size_t size = 64 * 1024;
-	uint32_t handle = create(fd, size);
-	int dmabuf = prime_export(fd, handle);
-	uint32_t *gem = map_handle(fd, handle, size);
-	uint32_t *buf = map_dmabuf(dmabuf, size);
+	uint32_t handle = vgem_plus_create(fd, size);
+	int dmabuf = prime_handle_to_fd(fd, handle);
+	uint32_t *gem = vgem_plus_mmap(fd, handle, size);
+	uint32_t *buf = prime_mmap(dmabuf, size);
 
 	igt_assert_eq(dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE), 0);
 	fill(buf, size, 0xabc);
@@ -224,8 +171,8 @@ static void test_dmabuf_mmap(int fd)
 
 static void test_dmabuf_sync_bad(int fd)
 {
-	uint32_t handle = create(fd, 4096);
-	int dmabuf = prime_export(fd, handle);
+	uint32_t handle = vgem_plus_create(fd, 4096);
+	int dmabuf = prime_handle_to_fd(fd, handle);
 
 	igt_assert_eq(dmabuf_sync(dmabuf, ~0ull), -EINVAL);
 	igt_assert_eq(dmabuf_sync(dmabuf, DMA_BUF_SYNC_START), -EINVAL);
@@ -237,8 +184,8 @@ static void test_dmabuf_sync_bad(int fd)
 static void test_dmabuf_name(int fd)
 {
 	const char *name = "frame 0\twith tabs";
-	uint32_t handle = create(fd, 4096);
-	int dmabuf = prime_export(fd, handle);
+	uint32_t handle = vgem_plus_create(fd, 4096);
+	int dmabuf = prime_handle_to_fd(fd, handle);
 	struct bufinfo_buffer b;
 	char val[64], big[64];
 
@@ -260,8 +207,8 @@ static void test_dmabuf_name(int fd)
 /* A dup'ed fd is one more reference on the same file. */
 static void test_bufinfo_count(int fd)
 {
-	uint32_t handle = create(fd, 4096);
-	int dmabuf = prime_export(fd, handle), dup_fd;
+	uint32_t handle = vgem_plus_create(fd, 4096);
+	int dmabuf = prime_handle_to_fd(fd, handle), dup_fd;
 	unsigned long ino = dmabuf_inode(dmabuf);
 	struct bufinfo_buffer b;
 	long base;
@@ -324,8 +271,8 @@ static int recv_fd(int sock)
 static void test_cross_process(int fd)
 {
 	const size_t size = 32 * 1024;
-	uint32_t handle = create(fd, size);
-	uint32_t *ptr = map_handle(fd, handle, size);
+	uint32_t handle = vgem_plus_create(fd, size);
+	uint32_t *ptr = vgem_plus_mmap(fd, handle, size);
 	int sv[2], dmabuf;
 	char done;
 
@@ -335,8 +282,8 @@ static void test_cross_process(int fd)
 	igt_fork(child, 1) {
 		int own = drm_open_driver_render(DRIVER_VGEM);
 		int got = recv_fd(sv[1]);
-		uint32_t h = prime_import(own, got);
-		uint32_t *p = map_handle(own, h, size);
+		uint32_t h = prime_fd_to_handle(own, got);
+		uint32_t *p = vgem_plus_mmap(own, h, size);
 
 		check(p, size, 0x5000);
 		fill(p, size, 0x6000);
@@ -346,7 +293,7 @@ static void test_cross_process(int fd)
 		igt_assert_eq(write(sv[1], "d", 1), 1);
 	}
 
-	dmabuf = prime_export(fd, handle);
+	dmabuf = prime_handle_to_fd(fd, handle);
 	send_fd(sv[0], dmabuf);
 	close(dmabuf);
 	igt_assert_eq(read(sv[0], &done, 1), 1);
@@ -366,11 +313,11 @@ static void test_import_foreign(int fd, int dmabuf)
 	uint32_t handle, *theirs, *ours;
 
 	igt_require_f(dmabuf >= 0, "no such exporter (%d)\n", dmabuf);
-	handle = prime_import(fd, dmabuf);
-	igt_assert_eq_u32(prime_import(fd, dmabuf), handle);
+	handle = prime_fd_to_handle(fd, dmabuf);
+	igt_assert_eq_u32(prime_fd_to_handle(fd, dmabuf), handle);
 
-	theirs = map_dmabuf(dmabuf, size);
-	ours = map_handle(fd, handle, size);
+	theirs = prime_mmap(dmabuf, size);
+	ours = vgem_plus_mmap(fd, handle, size);
 	fill(theirs, size, 0x77);
 	check(ours, size, 0x77);
 

@@ -17,14 +17,6 @@
 
 #define MODULE "drm_vgem_plus"
 
-static uint32_t create(int fd)
-{
-	struct drm_vgem_plus_create arg = { .size = 4096 };
-
-	do_ioctl(fd, DRM_IOCTL_VGEM_PLUS_CREATE, &arg);
-	return arg.handle;
-}
-
 static void unload_and_reload(void)
 {
 	int fd;
@@ -35,7 +27,7 @@ static void unload_and_reload(void)
 
 	igt_assert_eq(igt_kmod_load(MODULE, ""), 0);
 	fd = drm_open_driver_render(DRIVER_VGEM);
-	create(fd);
+	vgem_plus_create(fd, 4096);
 	close(fd);
 }
 
@@ -52,7 +44,7 @@ static void test_busy_while_dmabuf(void)
 {
 	int fd = drm_open_driver_render(DRIVER_VGEM), dmabuf;
 
-	igt_assert_eq(drmPrimeHandleToFD(fd, create(fd), DRM_CLOEXEC, &dmabuf), 0);
+	igt_assert_eq(drmPrimeHandleToFD(fd, vgem_plus_create(fd, 4096), DRM_CLOEXEC, &dmabuf), 0);
 	close(fd);
 	igt_assert_eq(igt_kmod_unload(MODULE), -EWOULDBLOCK);
 	close(dmabuf);
@@ -63,7 +55,7 @@ static void test_busy_while_sync_file(void)
 {
 	int fd = drm_open_driver_render(DRIVER_VGEM);
 	struct drm_vgem_fence_attach attach = {
-		.handle = create(fd), .flags = WIP_VGEM_FENCE_NOTIMEOUT,
+		.handle = vgem_plus_create(fd, 4096), .flags = WIP_VGEM_FENCE_NOTIMEOUT,
 	};
 	struct drm_vgem_plus_fence_export export = { .flags = 0 };
 

@@ -112,3 +112,29 @@ void vgem_fence_signal(int fd, uint32_t fence)
 {
 	igt_assert_eq(__vgem_fence_signal(fd, fence), 0);
 }
+
+int __vgem_plus_create(int fd, struct drm_vgem_plus_create *arg)
+{
+	return igt_ioctl(fd, DRM_IOCTL_VGEM_PLUS_CREATE, arg) ? -errno : 0;
+}
+
+uint32_t vgem_plus_create(int fd, uint64_t size)
+{
+	struct drm_vgem_plus_create arg = { .size = size };
+
+	igt_assert_eq(__vgem_plus_create(fd, &arg), 0);
+	igt_assert(arg.handle);
+	return arg.handle;
+}
+
+void *vgem_plus_mmap(int fd, uint32_t handle, size_t size)
+{
+	struct drm_vgem_plus_map_offset arg = { .handle = handle };
+	void *ptr;
+
+	do_ioctl(fd, DRM_IOCTL_VGEM_PLUS_MAP_OFFSET, &arg);
+	ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   arg.offset);
+	igt_assert(ptr != MAP_FAILED);
+	return ptr;
+}

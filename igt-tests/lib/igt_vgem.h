@@ -31,4 +31,11 @@ uint32_t vgem_fence_attach(int fd, struct vgem_bo *bo, unsigned flags);	/* asser
 int __vgem_fence_signal(int fd, uint32_t fence);			/* 0 or -errno */
 void vgem_fence_signal(int fd, uint32_t fence);				/* asserts */
 
+/* drm_vgem_plus: DRM_IOCTL_VGEM_PLUS_CREATE (any node); 0 or -errno. */
+int __vgem_plus_create(int fd, struct drm_vgem_plus_create *arg);
+/* An object of @size bytes; asserts. */
+uint32_t vgem_plus_create(int fd, uint64_t size);
+/* DRM_IOCTL_VGEM_PLUS_MAP_OFFSET + mmap(MAP_SHARED, read-write); asserts. */
+void *vgem_plus_mmap(int fd, uint32_t handle, size_t size);
+
 #endif /* IGT_VGEM_H */

@@ -33,4 +33,15 @@ extern int (*igt_ioctl)(int fd, unsigned long request, void *arg);
 	errno = 0; \
 } while (0)
 
+#include <stddef.h>
+#include <stdint.h>
+
+/* GEM and PRIME helpers with IGT's names; all assert success. */
+void gem_close(int fd, uint32_t handle);
+/* A dma-buf fd (DRM_CLOEXEC | DRM_RDWR, so it can be mapped writable). */
+int prime_handle_to_fd(int fd, uint32_t handle);
+uint32_t prime_fd_to_handle(int fd, int dma_buf_fd);
+/* mmap(MAP_SHARED, read-write) of a whole dma-buf. */
+void *prime_mmap(int dma_buf_fd, size_t size);
+
 #endif /* IOCTL_WRAPPERS_H */
