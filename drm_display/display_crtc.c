@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * CRTC: an hrtimer stands in for the vertical blank of the current mode.
+ */
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_modes.h>
+#include <drm/drm_vblank.h>
+
+#include "display_drv.h"
+
+/* Slowest and fastest refresh a mode may ask for, in Hz. */
+#define DISPLAY_MIN_REFRESH	1
+#define DISPLAY_MAX_REFRESH	480
+
+/*
+ * A slow guest can miss frames: the timer then skips them quietly, as a
+ * display would, instead of firing late ones back to back or logging.
+ */
+static enum hrtimer_restart display_vblank_fire(struct hrtimer *timer)
+{
+	struct display_output *out = container_of(timer, struct display_output,
+						  vblank_timer);
+
+	hrtimer_forward_now(timer, out->period);
+	drm_crtc_handle_vblank(&out->crtc);
+
+	return HRTIMER_RESTART;
+}
+
+static int display_enable_vblank(struct drm_crtc *crtc)
+{
+	struct drm_vblank_crtc *vblank = drm_crtc_vblank_crtc(crtc);
+	struct display_output *out = crtc_to_output(crtc);
+
+	drm_calc_timestamping_constants(crtc, &crtc->mode);
+	out->period = ns_to_ktime(vblank->framedur_ns);
+	hrtimer_start(&out->vblank_timer, out->period, HRTIMER_MODE_REL);
+
+	return 0;
+}
+
+static void display_disable_vblank(struct drm_crtc *crtc)
+{
+	hrtimer_cancel(&crtc_to_output(crtc)->vblank_timer);
+}
+
+/*
+ * The timer is moved forward before the vblank is handled, as hardware
+ * updates its registers before raising the interrupt: the vblank that
+ * just happened is one period before the next expiry.
+ */
+static bool display_get_vblank_timestamp(struct drm_crtc *crtc, int *max_error,
+					 ktime_t *vblank_time,
+					 bool in_vblank_irq)
+{
+	struct display_output *out = crtc_to_output(crtc);
+	struct drm_vblank_crtc *vblank = drm_crtc_vblank_crtc(crtc);
+
+	if (!READ_ONCE(vblank->enabled)) {
+		*vblank_time = ktime_get();
+		return true;
+	}
+
+	*vblank_time = ktime_sub(hrtimer_get_expires(&out->vblank_timer),
+				 out->period);
+	return true;
+}
+
+static const struct drm_crtc_funcs display_crtc_funcs = {
+	.set_config = drm_atomic_helper_set_config,
+	.page_flip = drm_atomic_helper_page_flip,
+	.reset = drm_atomic_helper_crtc_reset,
+	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.enable_vblank = display_enable_vblank,
+	.disable_vblank = display_disable_vblank,
+	.get_vblank_timestamp = display_get_vblank_timestamp,
+};
+
+/*
+ * Refuse timings that would arm an absurd timer: no clock, no blanking
+ * totals, or a refresh rate no display has.
+ */
+static enum drm_mode_status
+display_crtc_mode_valid(struct drm_crtc *crtc, const struct drm_display_mode *mode)
+{
+	u64 refresh_mhz;
+
+	if (!mode->clock || !mode->htotal || !mode->vtotal)
+		return MODE_CLOCK_RANGE;
+	if (mode->htotal < mode->hdisplay || mode->vtotal < mode->vdisplay)
+		return MODE_H_ILLEGAL;
+
+	refresh_mhz = div64_u64((u64)mode->clock * 1000000,
+				(u64)mode->htotal * mode->vtotal);
+	if (refresh_mhz < DISPLAY_MIN_REFRESH * 1000 ||
+	    refresh_mhz > DISPLAY_MAX_REFRESH * 1000)
+		return MODE_CLOCK_RANGE;
+
+	return MODE_OK;
+}
+
+static void display_crtc_atomic_enable(struct drm_crtc *crtc,
+				       struct drm_atomic_state *state)
+{
+	drm_crtc_vblank_on(crtc);
+}
+
+static void display_crtc_atomic_disable(struct drm_crtc *crtc,
+					struct drm_atomic_state *state)
+{
+	drm_crtc_vblank_off(crtc);
+}
+
+/* Completes the flip at the next vblank, or now when vblanks are off. */
+static void display_crtc_atomic_flush(struct drm_crtc *crtc,
+				      struct drm_atomic_state *state)
+{
+	struct drm_pending_vblank_event *event = crtc->state->event;
+
+	if (!event)
+		return;
+
+	crtc->state->event = NULL;
+	spin_lock_irq(&crtc->dev->event_lock);
+	if (drm_crtc_vblank_get(crtc) == 0)
+		drm_crtc_arm_vblank_event(crtc, event);
+	else
+		drm_crtc_send_vblank_event(crtc, event);
+	spin_unlock_irq(&crtc->dev->event_lock);
+}
+
+static const struct drm_crtc_helper_funcs display_crtc_helper_funcs = {
+	.mode_valid = display_crtc_mode_valid,
+	.atomic_flush = display_crtc_atomic_flush,
+	.atomic_enable = display_crtc_atomic_enable,
+	.atomic_disable = display_crtc_atomic_disable,
+};
+
+int display_crtc_init(struct display_device *ddev, struct display_output *out,
+		      struct drm_plane *primary, struct drm_plane *cursor)
+{
+	int ret;
+
+	ret = drmm_crtc_init_with_planes(&ddev->drm, &out->crtc, primary,
+					 cursor, &display_crtc_funcs, NULL);
+	if (ret)
+		return ret;
+
+	drm_crtc_helper_add(&out->crtc, &display_crtc_helper_funcs);
+	hrtimer_init(&out->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	out->vblank_timer.function = display_vblank_fire;
+
+	return 0;
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * drm_display: a virtual KMS display-only device that scans out buffers
+ * other drivers export (PRIME import), its own dumb buffers included.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_mode_config.h>
+#include <drm/drm_vblank.h>
+
+#include "display_drv.h"
+
+#define DRIVER_NAME	"drm_display"
+#define DRIVER_DESC	"Virtual display for dma-buf scanout with fenced flips"
+#define DRIVER_DATE	"20261121"
+#define DRIVER_MAJOR	1
+#define DRIVER_MINOR	0
+
+static unsigned int num_outputs = 1;
+module_param(num_outputs, uint, 0444);
+MODULE_PARM_DESC(num_outputs, "CRTC/connector pairs, 1 to 4 (default 1)");
+
+static unsigned int num_overlays = 1;
+module_param(num_overlays, uint, 0444);
+MODULE_PARM_DESC(num_overlays, "Overlay planes per CRTC, 0 to 4 (default 1)");
+
+static struct platform_device *display_pdev;
+
+DEFINE_DRM_GEM_FOPS(display_fops);
+
+static const struct drm_driver display_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC,
+	.fops = &display_fops,
+	DRM_GEM_SHMEM_DRIVER_OPS,
+
+	.name = DRIVER_NAME,
+	.desc = DRIVER_DESC,
+	.date = DRIVER_DATE,
+	.major = DRIVER_MAJOR,
+	.minor = DRIVER_MINOR,
+};
+
+static const struct drm_mode_config_funcs display_mode_config_funcs = {
+	.fb_create = drm_gem_fb_create,
+	.atomic_check = drm_atomic_helper_check,
+	.atomic_commit = drm_atomic_helper_commit,
+};
+
+static int display_modeset_init(struct display_device *ddev)
+{
+	struct drm_device *dev = &ddev->drm;
+	unsigned int i;
+	int ret;
+
+	ret = drmm_mode_config_init(dev);
+	if (ret)
+		return ret;
+
+	dev->mode_config.funcs = &display_mode_config_funcs;
+	dev->mode_config.min_width = DISPLAY_MIN_SIZE;
+	dev->mode_config.min_height = DISPLAY_MIN_SIZE;
+	dev->mode_config.max_width = DISPLAY_MAX_SIZE;
+	dev->mode_config.max_height = DISPLAY_MAX_SIZE;
+	dev->mode_config.cursor_width = 512;
+	dev->mode_config.cursor_height = 512;
+
+	for (i = 0; i < ddev->num_outputs; i++) {
+		ret = display_output_init(ddev, i, num_overlays);
+		if (ret)
+			return ret;
+	}
+
+	drm_mode_config_reset(dev);
+	return 0;
+}
+
+static int __init display_probe(struct platform_device *pdev)
+{
+	struct display_device *ddev;
+	int ret;
+
+	/* Importing maps other drivers' buffers for our device. */
+	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+
+	ddev = devm_drm_dev_alloc(&pdev->dev, &display_driver,
+				  struct display_device, drm);
+	if (IS_ERR(ddev))
+		return PTR_ERR(ddev);
+	ddev->num_outputs = num_outputs;
+
+	ret = drm_vblank_init(&ddev->drm, ddev->num_outputs);
+	if (ret)
+		return ret;
+
+	ret = display_modeset_init(ddev);
+	if (ret)
+		return ret;
+
+	platform_set_drvdata(pdev, ddev);
+	return drm_dev_register(&ddev->drm, 0);
+}
+
+static void display_remove(struct platform_device *pdev)
+{
+	struct display_device *ddev = platform_get_drvdata(pdev);
+
+	drm_dev_unregister(&ddev->drm);
+	drm_atomic_helper_shutdown(&ddev->drm);
+}
+
+static struct platform_driver display_platform_driver = {
+	.remove = display_remove,
+	.driver = {
+		.name = DRIVER_NAME,
+	},
+};
+
+static int __init display_init(void)
+{
+	if (!num_outputs || num_outputs > DISPLAY_MAX_OUTPUTS ||
+	    num_overlays > DISPLAY_MAX_OVERLAYS)
+		return -EINVAL;
+
+	display_pdev = platform_create_bundle(&display_platform_driver,
+					      display_probe, NULL, 0, NULL, 0);
+
+	return PTR_ERR_OR_ZERO(display_pdev);
+}
+
+static void __exit display_exit(void)
+{
+	platform_device_unregister(display_pdev);
+	platform_driver_unregister(&display_platform_driver);
+}
+
+module_init(display_init);
+module_exit(display_exit);
+
+MODULE_AUTHOR("drm-prime-lab developers");
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);

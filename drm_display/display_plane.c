@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Planes: primary, cursor and overlays, each able to show any of our
+ * formats from a linear buffer, mapped for the CPU while committed.
+ */
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_blend.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_gem_atomic_helper.h>
+
+#include "display_drv.h"
+
+static const u32 display_plane_formats[] = {
+	DRM_FORMAT_XRGB8888,
+	DRM_FORMAT_ARGB8888,
+	DRM_FORMAT_XBGR8888,
+	DRM_FORMAT_ABGR8888,
+	DRM_FORMAT_RGB565,
+	DRM_FORMAT_XRGB2101010,
+	DRM_FORMAT_ARGB2101010,
+	DRM_FORMAT_NV12,
+};
+
+static const u64 display_plane_modifiers[] = {
+	DRM_FORMAT_MOD_LINEAR,
+	DRM_FORMAT_MOD_INVALID,
+};
+
+static const struct drm_plane_funcs display_plane_funcs = {
+	.update_plane = drm_atomic_helper_update_plane,
+	.disable_plane = drm_atomic_helper_disable_plane,
+	DRM_GEM_SHADOW_PLANE_FUNCS,
+};
+
+static int display_plane_atomic_check(struct drm_plane *plane,
+				      struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new_state =
+		drm_atomic_get_new_plane_state(state, plane);
+	struct drm_crtc_state *crtc_state;
+
+	if (!new_state->crtc || !new_state->fb)
+		return 0;
+
+	crtc_state = drm_atomic_get_crtc_state(state, new_state->crtc);
+	if (IS_ERR(crtc_state))
+		return PTR_ERR(crtc_state);
+
+	return drm_atomic_helper_check_plane_state(new_state, crtc_state,
+						   DRM_PLANE_NO_SCALING,
+						   DRM_PLANE_NO_SCALING,
+						   true, true);
+}
+
+/* Nothing to program: whoever needs pixels reads the committed state. */
+static void display_plane_atomic_update(struct drm_plane *plane,
+					struct drm_atomic_state *state)
+{
+}
+
+static const struct drm_plane_helper_funcs display_plane_helper_funcs = {
+	DRM_GEM_SHADOW_PLANE_HELPER_FUNCS,
+	.atomic_check = display_plane_atomic_check,
+	.atomic_update = display_plane_atomic_update,
+};
+
+static int display_plane_properties(struct drm_plane *plane,
+				    enum drm_plane_type type)
+{
+	unsigned int zpos = type == DRM_PLANE_TYPE_PRIMARY ? 0 :
+			    type == DRM_PLANE_TYPE_CURSOR ? DISPLAY_MAX_OVERLAYS + 1 : 1;
+	int ret;
+
+	ret = drm_plane_create_zpos_property(plane, zpos, 0,
+					     DISPLAY_MAX_OVERLAYS + 1);
+	if (ret)
+		return ret;
+
+	ret = drm_plane_create_alpha_property(plane);
+	if (ret)
+		return ret;
+
+	return drm_plane_create_blend_mode_property(plane,
+						    BIT(DRM_MODE_BLEND_PIXEL_NONE) |
+						    BIT(DRM_MODE_BLEND_PREMULTI) |
+						    BIT(DRM_MODE_BLEND_COVERAGE));
+}
+
+struct drm_plane *display_plane_create(struct display_device *ddev,
+				       enum drm_plane_type type,
+				       u32 possible_crtcs)
+{
+	struct drm_plane *plane;
+	int ret;
+
+	plane = __drmm_universal_plane_alloc(&ddev->drm, sizeof(*plane), 0,
+					     possible_crtcs,
+					     &display_plane_funcs,
+					     display_plane_formats,
+					     ARRAY_SIZE(display_plane_formats),
+					     display_plane_modifiers, type,
+					     NULL);
+	if (IS_ERR(plane))
+		return plane;
+
+	drm_plane_helper_add(plane, &display_plane_helper_funcs);
+	ret = display_plane_properties(plane, type);
+
+	return ret ? ERR_PTR(ret) : plane;
+}
