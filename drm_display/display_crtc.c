@@ -108,22 +108,51 @@ static void display_crtc_atomic_enable(struct drm_crtc *crtc,
 	drm_crtc_vblank_on(crtc);
 }
 
+/*
+ * The commit's own CRTC state, not crtc->state: in a nonblocking commit's
+ * worker that may already belong to a later commit.
+ */
+static struct drm_pending_vblank_event *
+display_crtc_take_event(struct drm_crtc *crtc, struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *crtc_state =
+		drm_atomic_get_new_crtc_state(state, crtc);
+	struct drm_pending_vblank_event *event = crtc_state->event;
+
+	crtc_state->event = NULL;
+	return event;
+}
+
+/*
+ * A CRTC being switched off is not flushed by the commit tail: its event
+ * goes out here, stamped with the last vblank.
+ */
 static void display_crtc_atomic_disable(struct drm_crtc *crtc,
 					struct drm_atomic_state *state)
 {
+	struct drm_pending_vblank_event *event;
+
 	drm_crtc_vblank_off(crtc);
+
+	event = display_crtc_take_event(crtc, state);
+	if (!event)
+		return;
+
+	spin_lock_irq(&crtc->dev->event_lock);
+	drm_crtc_send_vblank_event(crtc, event);
+	spin_unlock_irq(&crtc->dev->event_lock);
 }
 
 /* Completes the flip at the next vblank, or now when vblanks are off. */
 static void display_crtc_atomic_flush(struct drm_crtc *crtc,
 				      struct drm_atomic_state *state)
 {
-	struct drm_pending_vblank_event *event = crtc->state->event;
+	struct drm_pending_vblank_event *event;
 
+	event = display_crtc_take_event(crtc, state);
 	if (!event)
 		return;
 
-	crtc->state->event = NULL;
 	spin_lock_irq(&crtc->dev->event_lock);
 	if (drm_crtc_vblank_get(crtc) == 0)
 		drm_crtc_arm_vblank_event(crtc, event);

@@ -57,6 +57,14 @@ static const struct drm_mode_config_funcs display_mode_config_funcs = {
 	.atomic_commit = drm_atomic_helper_commit,
 };
 
+/*
+ * Enable CRTCs before committing planes, so that the flush of a modeset
+ * that switches a CRTC on arms its event on a running vblank.
+ */
+static const struct drm_mode_config_helper_funcs display_mode_config_helpers = {
+	.atomic_commit_tail = drm_atomic_helper_commit_tail_rpm,
+};
+
 static int display_modeset_init(struct display_device *ddev)
 {
 	struct drm_device *dev = &ddev->drm;
@@ -68,6 +76,7 @@ static int display_modeset_init(struct display_device *ddev)
 		return ret;
 
 	dev->mode_config.funcs = &display_mode_config_funcs;
+	dev->mode_config.helper_private = &display_mode_config_helpers;
 	dev->mode_config.min_width = DISPLAY_MIN_SIZE;
 	dev->mode_config.min_height = DISPLAY_MIN_SIZE;
 	dev->mode_config.max_width = DISPLAY_MAX_SIZE;
