@@ -53,7 +53,8 @@ mapfile -t TESTS < <(test_binaries)
 # igt_kmod_load() in the unload tests reloads the module from here.
 export IGT_KMOD_DIR=$REPO/drm_vgem_plus
 stage vm "$REPO/tools/vm/vm-run" --outdir "$O/vm/check" \
-	--module "$REPO/drm_vgem_plus/drm_vgem_plus.ko" -- \
+	--module "$REPO/drm_vgem_plus/drm_vgem_plus.ko" \
+	--module "$REPO/drm_display/drm_display.ko" -- \
 	"$REPO/tools/vm/igt-run" --results "$O/results.json" \
 	--allow-file "$REPO/igt-tests/kernel-log-allow.txt" "${TESTS[@]}"
 
