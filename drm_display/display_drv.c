@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 
+#include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -58,11 +59,29 @@ static const struct drm_mode_config_funcs display_mode_config_funcs = {
 };
 
 /*
- * Enable CRTCs before committing planes, so that the flush of a modeset
- * that switches a CRTC on arms its event on a running vblank.
+ * After the bounded fence waits, as drm_atomic_helper_commit_tail_rpm():
+ * CRTCs are enabled before the planes are committed, so that the flush of
+ * a modeset that switches a CRTC on arms its event on a running vblank.
+ * But the last wait is for the flip events, not the helpers' vblank wait,
+ * which gives up with a WARN after 100 ms that a starved guest can exceed.
  */
+static void display_atomic_commit_tail(struct drm_atomic_state *state)
+{
+	struct drm_device *dev = state->dev;
+
+	display_wait_for_fences(state);
+
+	drm_atomic_helper_commit_modeset_disables(dev, state);
+	drm_atomic_helper_commit_modeset_enables(dev, state);
+	drm_atomic_helper_commit_planes(dev, state,
+					DRM_PLANE_COMMIT_ACTIVE_ONLY);
+	drm_atomic_helper_commit_hw_done(state);
+	drm_atomic_helper_wait_for_flip_done(dev, state);
+	drm_atomic_helper_cleanup_planes(dev, state);
+}
+
 static const struct drm_mode_config_helper_funcs display_mode_config_helpers = {
-	.atomic_commit_tail = drm_atomic_helper_commit_tail_rpm,
+	.atomic_commit_tail = display_atomic_commit_tail,
 };
 
 static int display_modeset_init(struct display_device *ddev)
@@ -109,6 +128,9 @@ static int __init display_probe(struct platform_device *pdev)
 	if (IS_ERR(ddev))
 		return PTR_ERR(ddev);
 	ddev->num_outputs = num_outputs;
+	spin_lock_init(&ddev->fence_lock);
+	INIT_LIST_HEAD(&ddev->fence_waits);
+	display_fence_debugfs_init(ddev);
 
 	ret = drm_vblank_init(&ddev->drm, ddev->num_outputs);
 	if (ret)

@@ -6,12 +6,18 @@
 #define _DISPLAY_DRV_H_
 
 #include <linux/hrtimer.h>
+#include <linux/list.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
 
 #include <drm/drm_connector.h>
 #include <drm/drm_crtc.h>
 #include <drm/drm_device.h>
 #include <drm/drm_encoder.h>
+#include <drm/drm_gem_atomic_helper.h>
 #include <drm/drm_plane.h>
+
+struct dma_fence;
 
 #define DISPLAY_MAX_OUTPUTS	4
 #define DISPLAY_MAX_OVERLAYS	4
@@ -38,16 +44,94 @@ struct display_output {
 };
 
 /**
+ * struct display_plane_state - plane state with what scanout waits for
+ * @base: shadow-plane state (the buffer mapped for the CPU)
+ * @fence: fence to wait for before showing @base's framebuffer
+ * @pid: thread group id of the committing process
+ * @comm: command name of the committing process
+ * @shown: the framebuffer actually on screen once committed: the new one,
+ *         or the previous one when the wait for @fence timed out
+ */
+struct display_plane_state {
+	struct drm_shadow_plane_state base;
+	struct dma_fence *fence;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	struct drm_framebuffer *shown;
+};
+
+/**
+ * struct display_fence_wait - a commit waiting for a plane's fence
+ * @link: entry in &display_device.fence_waits
+ * @fence: the fence
+ * @since: when the wait began
+ * @timeout_ms: fence_timeout_ms when it began
+ * @skip: fence_skip when it began
+ * @pid: committing process
+ * @comm: its command name
+ * @plane: plane name
+ * @crtc: CRTC name
+ * @ino: inode of the buffer's dma-buf, 0 for our own buffers
+ * @exporter: exporter of the buffer
+ * @name: dma-buf name
+ * @reported: the timeout was reported
+ */
+struct display_fence_wait {
+	struct list_head link;
+	struct dma_fence *fence;
+	ktime_t since;
+	unsigned int timeout_ms;
+	bool skip;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	char plane[32];
+	char crtc[32];
+	unsigned long ino;
+	char exporter[32];
+	char name[32];
+	bool reported;
+};
+
+/**
+ * struct display_fence_stats - totals over all fence waits
+ * @waits: waits begun
+ * @done: waits ended
+ * @timeouts: waits that timed out
+ * @total_ns: time spent in waits that ended
+ * @max_ns: longest wait that ended
+ */
+struct display_fence_stats {
+	u64 waits;
+	u64 done;
+	u64 timeouts;
+	s64 total_ns;
+	s64 max_ns;
+};
+
+/**
  * struct display_device - the drm_display device
  * @drm: DRM device
  * @num_outputs: outputs in use
  * @outputs: the outputs
+ * @fence_lock: protects @fence_waits and @fence_stats
+ * @fence_waits: waits in progress
+ * @fence_stats: totals
  */
 struct display_device {
 	struct drm_device drm;
 	unsigned int num_outputs;
 	struct display_output outputs[DISPLAY_MAX_OUTPUTS];
+	spinlock_t fence_lock; /* see @fence_lock above */
+	struct list_head fence_waits;
+	struct display_fence_stats fence_stats;
 };
+
+static inline struct display_plane_state *
+to_display_plane_state(struct drm_plane_state *state)
+{
+	return container_of(to_drm_shadow_plane_state(state),
+			    struct display_plane_state, base);
+}
 
 static inline struct display_device *to_display_dev(struct drm_device *dev)
 {
@@ -67,6 +151,17 @@ int display_crtc_init(struct display_device *ddev, struct display_output *out,
 struct drm_plane *display_plane_create(struct display_device *ddev,
 				       enum drm_plane_type type,
 				       u32 possible_crtcs);
+
+void display_plane_state_keep_shown(struct display_plane_state *new_state,
+				    struct display_plane_state *old_state);
+void display_plane_state_show(struct display_plane_state *state,
+			      struct drm_framebuffer *fb);
+
+/* display_fence.c */
+int display_plane_prepare_fb(struct drm_plane *plane,
+			     struct drm_plane_state *state);
+void display_wait_for_fences(struct drm_atomic_state *state);
+void display_fence_debugfs_init(struct display_device *ddev);
 
 /* display_output.c */
 int display_output_init(struct display_device *ddev, unsigned int index,

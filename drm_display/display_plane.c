@@ -4,10 +4,14 @@
  * formats from a linear buffer, mapped for the CPU while committed.
  */
 
+#include <linux/dma-fence.h>
+#include <linux/slab.h>
+
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_atomic_helper.h>
 
 #include "display_drv.h"
@@ -28,10 +32,74 @@ static const u64 display_plane_modifiers[] = {
 	DRM_FORMAT_MOD_INVALID,
 };
 
+void display_plane_state_show(struct display_plane_state *state,
+			      struct drm_framebuffer *fb)
+{
+	if (fb)
+		drm_framebuffer_get(fb);
+	if (state->shown)
+		drm_framebuffer_put(state->shown);
+	state->shown = fb;
+}
+
+/*
+ * A skipped frame leaves on screen what was there. (Its CPU mapping is
+ * the old state's, which goes with it: whoever reads pixels from @shown
+ * must map it.)
+ */
+void display_plane_state_keep_shown(struct display_plane_state *new_state,
+				    struct display_plane_state *old_state)
+{
+	display_plane_state_show(new_state, old_state->shown);
+}
+
+static void display_plane_reset(struct drm_plane *plane)
+{
+	struct display_plane_state *state;
+
+	if (plane->state) {
+		plane->funcs->atomic_destroy_state(plane, plane->state);
+		plane->state = NULL;
+	}
+
+	state = kzalloc(sizeof(*state), GFP_KERNEL);
+	if (state)
+		__drm_gem_reset_shadow_plane(plane, &state->base);
+}
+
+static struct drm_plane_state *
+display_plane_duplicate_state(struct drm_plane *plane)
+{
+	struct display_plane_state *state;
+
+	if (WARN_ON(!plane->state))
+		return NULL;
+
+	state = kzalloc(sizeof(*state), GFP_KERNEL);
+	if (!state)
+		return NULL;
+
+	__drm_gem_duplicate_shadow_plane_state(plane, &state->base);
+	return &state->base.base;
+}
+
+static void display_plane_destroy_state(struct drm_plane *plane,
+					struct drm_plane_state *plane_state)
+{
+	struct display_plane_state *state = to_display_plane_state(plane_state);
+
+	dma_fence_put(state->fence);
+	display_plane_state_show(state, NULL);
+	__drm_gem_destroy_shadow_plane_state(&state->base);
+	kfree(state);
+}
+
 static const struct drm_plane_funcs display_plane_funcs = {
 	.update_plane = drm_atomic_helper_update_plane,
 	.disable_plane = drm_atomic_helper_disable_plane,
-	DRM_GEM_SHADOW_PLANE_FUNCS,
+	.reset = display_plane_reset,
+	.atomic_duplicate_state = display_plane_duplicate_state,
+	.atomic_destroy_state = display_plane_destroy_state,
 };
 
 static int display_plane_atomic_check(struct drm_plane *plane,
@@ -62,6 +130,7 @@ static void display_plane_atomic_update(struct drm_plane *plane,
 
 static const struct drm_plane_helper_funcs display_plane_helper_funcs = {
 	DRM_GEM_SHADOW_PLANE_HELPER_FUNCS,
+	.prepare_fb = display_plane_prepare_fb,
 	.atomic_check = display_plane_atomic_check,
 	.atomic_update = display_plane_atomic_update,
 };
