@@ -268,6 +268,26 @@ int kms_atomic_flip(int fd, const struct kms_output *out, uint32_t fb_id,
 	return commit(fd, req, flags, user_data);
 }
 
+int kms_atomic_flip_fenced(int fd, const struct kms_output *out,
+			   uint32_t fb_id, int in_fence_fd, int32_t *out_fence,
+			   uint32_t flags, void *user_data)
+{
+	drmModeAtomicReqPtr req = drmModeAtomicAlloc();
+
+	igt_assert(req);
+	igt_assert(drmModeAtomicAddProperty(req, out->primary_id,
+					    out->primary_fb_prop, fb_id) >= 0);
+	if (in_fence_fd >= 0)
+		add_prop(req, fd, out->primary_id, DRM_MODE_OBJECT_PLANE,
+			 "IN_FENCE_FD", in_fence_fd);
+	if (out_fence) {
+		*out_fence = -1;
+		add_prop(req, fd, out->crtc_id, DRM_MODE_OBJECT_CRTC,
+			 "OUT_FENCE_PTR", (uintptr_t)out_fence);
+	}
+	return commit(fd, req, flags, user_data);
+}
+
 int kms_atomic_disable(int fd, const struct kms_output *out, uint32_t flags,
 		       void *user_data)
 {
@@ -331,4 +351,16 @@ bool kms_read_event(int fd, int timeout_ms, struct drm_event_vblank *ev)
 uint64_t kms_event_usec(const struct drm_event_vblank *ev)
 {
 	return (uint64_t)ev->tv_sec * 1000000ull + ev->tv_usec;
+}
+
+uint32_t kms_vblank_count(int fd, int crtc_index)
+{
+	union drm_wait_vblank vbl;
+
+	memset(&vbl, 0, sizeof(vbl));
+	vbl.request.type = DRM_VBLANK_RELATIVE |
+		((crtc_index << _DRM_VBLANK_HIGH_CRTC_SHIFT) &
+		 _DRM_VBLANK_HIGH_CRTC_MASK);
+	do_ioctl(fd, DRM_IOCTL_WAIT_VBLANK, &vbl);
+	return vbl.reply.sequence;
 }

@@ -88,6 +88,15 @@ int kms_atomic_modeset(int fd, const struct kms_output *out,
 /* Atomic commit of FB_ID alone on @out's primary plane. */
 int kms_atomic_flip(int fd, const struct kms_output *out, uint32_t fb_id,
 		    uint32_t flags, void *user_data);
+/*
+ * kms_atomic_flip() with explicit fences: IN_FENCE_FD @in_fence_fd on the
+ * primary plane unless it is negative, and OUT_FENCE_PTR on the CRTC
+ * pointing at @out_fence unless that is NULL (set to -1 first; the commit
+ * stores the sync_file fd there).
+ */
+int kms_atomic_flip_fenced(int fd, const struct kms_output *out,
+			   uint32_t fb_id, int in_fence_fd, int32_t *out_fence,
+			   uint32_t flags, void *user_data);
 /* Turns @out's CRTC, connector and primary plane off in one commit. */
 int kms_atomic_disable(int fd, const struct kms_output *out, uint32_t flags,
 		       void *user_data);
@@ -101,5 +110,8 @@ void kms_disable_all(int fd);
 bool kms_read_event(int fd, int timeout_ms, struct drm_event_vblank *ev);
 /* The event's timestamp in microseconds. */
 uint64_t kms_event_usec(const struct drm_event_vblank *ev);
+
+/* Current vblank count of the CRTC at @crtc_index (WAIT_VBLANK relative 0). */
+uint32_t kms_vblank_count(int fd, int crtc_index);
 
 #endif /* IGT_DISPLAY_H */
