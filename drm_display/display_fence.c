@@ -52,15 +52,22 @@ module_param(fence_skip, bool, 0644);
 MODULE_PARM_DESC(fence_skip,
 		 "After a fence timeout, skip the frame (Y: keep the previous buffer on screen, complete the flip, signal OUT_FENCE with -ETIMEDOUT) or keep waiting (N) (default Y)");
 
-/* The first fence of a container that has not signalled: the culprit. */
+/*
+ * The first fence of a container that has not signalled: the culprit. It
+ * lives as long as @fence, which contains it.
+ */
 static struct dma_fence *display_fence_culprit(struct dma_fence *fence)
 {
 	struct dma_fence_unwrap iter;
 	struct dma_fence *f;
 
-	dma_fence_unwrap_for_each(f, &iter, fence)
-		if (!dma_fence_is_signaled(f))
+	dma_fence_unwrap_for_each(f, &iter, fence) {
+		if (!dma_fence_is_signaled(f)) {
+			/* Leaving early: drop the cursor's own reference. */
+			dma_fence_put(iter.chain);
 			return f;
+		}
+	}
 	return fence;
 }
 
