@@ -26,6 +26,7 @@
 #include "vgem_plus_drv.h"
 
 unsigned int vgem_plus_fence_timeout_ms = 10000;
+EXPORT_SYMBOL_IF_KUNIT(vgem_plus_fence_timeout_ms);
 module_param_named(fence_timeout_ms, vgem_plus_fence_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(fence_timeout_ms,
 		 "Milliseconds after which an unsignalled fence signals itself with -ETIMEDOUT (default 10000)");
