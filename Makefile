@@ -2,13 +2,16 @@
 #
 # Wraps kbuild for the two modules and builds the userspace tests.
 #   make            build modules and tests against KDIR
-#   make check      set up, lint, build, run every test (host and VM)
+#   make check      set up, lint, build, run every test: host, then the
+#                   Debian kernel and the debug kernel (TIERS= to choose)
 #   make demo       set up, build, run the zero-copy demo in the VM
 #   make lint       checkpatch --strict and sparse on the kernel code
 #   make clean
 
 O := $(CURDIR)/build
 KERNEL_ENV := $(O)/kernel.env
+DEBUG_KERNEL_ENV := $(O)/kernel-debug.env
+TIERS ?= debian debug
 
 # Written by tools/setup.sh: KVER, KDIR, KIMAGE, KSRC, KPKGVER.
 -include $(KERNEL_ENV)
@@ -40,6 +43,7 @@ $(O)/tools/%: tools/demo/%.c uapi/drm/vgem_plus_drm.h
 
 setup:
 	tools/setup.sh $(KERNEL_ENV)
+	$(if $(filter debug,$(TIERS)),tools/debug-kernel/build.sh $(DEBUG_KERNEL_ENV))
 
 # Sparse on every file (C=2), warnings are errors for lint.
 lint:
@@ -55,8 +59,9 @@ lint:
 
 check:
 	@tools/setup.sh $(KERNEL_ENV)
+	@$(if $(filter debug,$(TIERS)),tools/debug-kernel/build.sh $(DEBUG_KERNEL_ENV))
 	@$(MAKE) --no-print-directory lint all
-	@tools/check.sh $(O)
+	@TIERS="$(TIERS)" tools/check.sh $(O)
 
 demo:
 	@tools/setup.sh $(KERNEL_ENV)

@@ -1,17 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The test part of "make check", after lint and build: the host-side unit
-# tests, then every IGT-style test binary in one boot of the target kernel.
+# The test part of "make check", after set-up, lint and build: the
+# host-side unit tests, then every IGT-style test binary in one boot of
+# each kernel tier:
+#   debian  Debian's 6.12 kernel, the target (build/kernel.env)
+#   debug   the same source with lockdep, KASAN, kmemleak, KUnit, ...
+#           (build/kernel-debug.env, tools/debug-kernel/), where a
+#           kmemleak scan ends the run and the KUnit suites run too
 # Adds up every stage's "N passed, N failed[, N skipped]" line into the
 # final one; a stage that dies without such a line counts as one failure.
 #
-# Usage: tools/check.sh BUILD_DIR
+# Usage: TIERS="debian debug" tools/check.sh BUILD_DIR
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 O=${1:-$REPO/build}
+TIERS=${TIERS:-debian debug}
 PASSED=0 FAILED=0 SKIPPED=0
+MODULES=(drm_vgem_plus/drm_vgem_plus.ko drm_display/drm_display.ko)
 
 # Runs one stage, echoing its output, and adds its summary to the totals.
 stage() {
@@ -46,18 +53,70 @@ test_binaries() {
 	ls "$O"/igt-tests/*_unload 2>/dev/null
 }
 
+module_args() {
+	local m
+	for m in "${MODULES[@]}" "$@"; do
+		printf -- '--module\n%s\n' "$REPO/$m"
+	done
+}
+
+# Our modules, built against the tier's kernel (in the tree, as kbuild does).
+build_modules() {
+	(
+		# shellcheck source=/dev/null
+		. "$1"
+		make -s -C "$KDIR" M="$REPO" W=1 modules
+	)
+}
+
+# The KUnit suites run when their module loads; debugfs has their KTAP.
+kunit_stage() {
+	local env=$1 args
+	mapfile -t args < <(module_args drm_vgem_plus/drm_vgem_plus_kunit.ko)
+	stage "$2-kunit" "$REPO/tools/vm/vm-run" --kernel-env "$env" \
+		--outdir "$O/vm/$2-kunit" "${args[@]}" -- \
+		"$REPO/tools/vm/kunit-results" drm_vgem_plus
+}
+
+tier() {
+	local name=$1 env=$2 args wrap=()
+	if ! build_modules "$env"; then
+		echo "=== $name: module build failed: counted as 1 failure"
+		FAILED=$((FAILED + 1))
+		return
+	fi
+	mapfile -t args < <(module_args)
+	# The debug kernel: slower, and a kmemleak scan ends the run.
+	if grep -q '^KMODDIR=' "$env"; then
+		args+=(--timeout 1800)
+		wrap=("$REPO/tools/debug-kernel/leak-check" --rmmod drm_display
+		      --rmmod drm_vgem_plus --)
+	fi
+	stage "$name" "$REPO/tools/vm/vm-run" --kernel-env "$env" \
+		--outdir "$O/vm/check-$name" "${args[@]}" -- \
+		${wrap[@]+"${wrap[@]}"} "$REPO/tools/vm/igt-run" \
+		--results "$O/results-$name.json" \
+		--allow-file "$REPO/igt-tests/kernel-log-allow.txt" "${TESTS[@]}"
+	[ -e "$REPO/drm_vgem_plus/drm_vgem_plus_kunit.ko" ] && kunit_stage "$env" "$name"
+}
+
 mkdir -p "$O"
 stage host bash "$REPO/igt-tests/selftest/run.sh" "$O/selftest"
 
 mapfile -t TESTS < <(test_binaries)
 # igt_kmod_load() in the unload tests reloads the module from here.
 export IGT_KMOD_DIR=$REPO/drm_vgem_plus
-stage vm "$REPO/tools/vm/vm-run" --outdir "$O/vm/check" \
-	--module "$REPO/drm_vgem_plus/drm_vgem_plus.ko" \
-	--module "$REPO/drm_display/drm_display.ko" -- \
-	"$REPO/tools/vm/igt-run" --results "$O/results.json" \
-	--allow-file "$REPO/igt-tests/kernel-log-allow.txt" "${TESTS[@]}"
+for t in $TIERS; do
+	case $t in
+	debian) tier debian "$O/kernel.env" ;;
+	debug) tier debug "$O/kernel-debug.env" ;;
+	*) echo "=== unknown tier $t: counted as 1 failure"; FAILED=$((FAILED + 1)) ;;
+	esac
+done
+# Leave the modules built for the Debian kernel, as "make" does.
+[ "$TIERS" = debian ] || build_modules "$O/kernel.env" || FAILED=$((FAILED + 1))
+rm -f "$REPO/drm_vgem_plus/drm_vgem_plus_kunit.ko"
 
-echo "results: $O/results.json, guest kernel log: $O/vm/check/kernel.log"
+echo "results: $O/results-*.json, guest kernel logs: $O/vm/check-*/kernel.log"
 echo "check: $PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" -eq 0 ]
