@@ -53,19 +53,6 @@ static unsigned int module_param(const char *name)
 	return val;
 }
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
-}
-
-static void *to_user_data(uintptr_t v)
-{
-	return (void *)v;
-}
-
 /* Reads the flip-complete event @user_data for @crtc_id. */
 static void read_flip_event(int fd, uint32_t crtc_id, uint64_t user_data,
 			    struct drm_event_vblank *ev)
@@ -85,7 +72,7 @@ static void read_flip_event(int fd, uint32_t crtc_id, uint64_t user_data,
 static void check_event_time(const struct drm_event_vblank *ev,
 			     uint64_t not_before)
 {
-	uint64_t now = now_us(), t = kms_event_usec(ev);
+	uint64_t now = kms_now_us(), t = kms_event_usec(ev);
 
 	igt_assert_f(t >= not_before && t <= now && now - t < 1000000,
 		     "event %llu at %llu us: not between %llu us and now, %llu us\n",
@@ -660,11 +647,11 @@ static int flip(int fd, const struct kms_output *out, enum flip_kind kind,
 	if (kind == FLIP_LEGACY)
 		return drmModePageFlip(fd, out->crtc_id, fb_id,
 				       DRM_MODE_PAGE_FLIP_EVENT,
-				       to_user_data(user_data));
+				       kms_user_data(user_data));
 
 	return kms_atomic_flip(fd, out, fb_id,
 			       DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK,
-			       to_user_data(user_data));
+			       kms_user_data(user_data));
 }
 
 /*
@@ -686,7 +673,7 @@ static void check_flip_busy(int fd, const struct kms_output *out,
 
 		igt_assert_eq(flip(fd, out, kind, fb[0].fb_id, 1000), 0);
 		ret = flip(fd, out, kind, fb[1].fb_id, 1001);
-		returned = now_us();
+		returned = kms_now_us();
 
 		read_flip_event(fd, out->crtc_id, 1000, last);
 		if (ret == -EBUSY)
@@ -721,7 +708,7 @@ static void test_atomic_flip(int fd, const struct kms_output *out)
 	/* The modeset's own event: see atomic-modeset-event-timestamp. */
 	igt_assert_eq(kms_atomic_modeset(fd, out, &out->mode, fb[0].fb_id,
 					 DRM_MODE_PAGE_FLIP_EVENT,
-					 to_user_data(100)), 0);
+					 kms_user_data(100)), 0);
 	read_flip_event(fd, out->crtc_id, 100, &ev);
 
 	for (i = 1; i <= NUM_FLIPS; i++) {
@@ -779,11 +766,11 @@ static void test_modeset_event(int fd, const struct kms_output *out)
 	kms_dumb_fb_create(fd, out->mode.hdisplay, out->mode.vdisplay,
 			   DRM_FORMAT_XRGB8888, &fb);
 
-	start = now_us();
+	start = kms_now_us();
 	igt_assert_eq(kms_atomic_modeset(fd, out, &out->mode, fb.fb_id,
 					 DRM_MODE_PAGE_FLIP_EVENT |
 					 DRM_MODE_ATOMIC_NONBLOCK,
-					 to_user_data(1)), 0);
+					 kms_user_data(1)), 0);
 	read_flip_event(fd, out->crtc_id, 1, &on);
 	igt_debug("enable: sequence %u at %llu us, commit at %llu us\n",
 		  on.sequence, (unsigned long long)kms_event_usec(&on),
@@ -798,7 +785,7 @@ static void test_modeset_event(int fd, const struct kms_output *out)
 
 	igt_assert_eq(kms_atomic_disable(fd, out, DRM_MODE_PAGE_FLIP_EVENT |
 					 DRM_MODE_ATOMIC_NONBLOCK,
-					 to_user_data(3)), 0);
+					 kms_user_data(3)), 0);
 	read_flip_event(fd, out->crtc_id, 3, &ev);
 
 	kms_disable_all(fd);
@@ -882,7 +869,7 @@ static void test_vblank_wait(int fd, const struct kms_output *out)
 	for (i = 0; i < 5; i++) {
 		igt_assert_eq(wait_vblank(fd, out->crtc_index,
 					  DRM_VBLANK_RELATIVE, 1, &vbl), 0);
-		now = now_us();
+		now = kms_now_us();
 		igt_debug("relative: sequence %u at %llu us\n",
 			  vbl.reply.sequence, (unsigned long long)vbl_usec(&vbl));
 		igt_assert(vbl_usec(&vbl) <= now && now - vbl_usec(&vbl) < 1000000);
@@ -1052,7 +1039,7 @@ static void test_import_scanout(int fd, const struct kms_output *out,
 
 	igt_assert_eq(kms_atomic_modeset(fd, out, &mode, fb_id[0],
 					 DRM_MODE_PAGE_FLIP_EVENT,
-					 to_user_data(1)), 0);
+					 kms_user_data(1)), 0);
 	read_flip_event(fd, out->crtc_id, 1, &ev);
 	igt_assert_eq(flip(fd, out, FLIP_ATOMIC, fb_id[1], 2), 0);
 	read_flip_event(fd, out->crtc_id, 2, &ev);

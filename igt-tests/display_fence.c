@@ -128,19 +128,6 @@ static struct {
 	char saved_timeout[16], saved_skip[16];
 } data = { .vgem = -1, .display = -1, .child = -1 };
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
-}
-
-static void *to_user_data(uintptr_t v)
-{
-	return (void *)v;
-}
-
 /* Remembers @fd for clean-up after a failure; returns it. */
 static int fd_track(int fd)
 {
@@ -529,7 +516,7 @@ static int flip(uint32_t fb_id, int in_fence, int32_t *out_fence,
 	ret = kms_atomic_flip_fenced(data.display, &data.out, fb_id, in_fence,
 				     out_fence, DRM_MODE_PAGE_FLIP_EVENT |
 				     DRM_MODE_ATOMIC_NONBLOCK,
-				     to_user_data(user_data));
+				     kms_user_data(user_data));
 	if (!ret && out_fence) {
 		igt_assert_lte(0, *out_fence);
 		fd_track(*out_fence);
@@ -629,7 +616,7 @@ static void scanout_setup(void)
 					 &data.out.mode,
 					 data.buf[BUF_A].fb_id,
 					 DRM_MODE_PAGE_FLIP_EVENT,
-					 to_user_data(MODESET_EVENT)), 0);
+					 kms_user_data(MODESET_EVENT)), 0);
 	expect_flip_event(MODESET_EVENT, EVENT_TIMEOUT_MS, &ev);
 }
 
@@ -968,11 +955,11 @@ static void test_timeout_skip(void)
 	kmsg = kmsg_open();
 
 	fence = fence_attach(b->vgem_handle, VGEM_FENCE_WRITE);
-	t0 = now_us();
+	t0 = kms_now_us();
 	igt_assert_eq(flip(b->fb_id, -1, &of, 1), 0);
 	igt_assert_lte(0, of);
 	expect_flip_event(1, 3000, &ev);
-	waited_ms = (now_us() - t0) / 1000;
+	waited_ms = (kms_now_us() - t0) / 1000;
 	igt_info("skipped flip completed after %llu ms\n",
 		 (unsigned long long)waited_ms);
 	igt_assert_f(waited_ms >= 400 - JIFFY_SLACK_MS &&

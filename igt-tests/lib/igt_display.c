@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <drm_fourcc.h>
@@ -363,4 +364,17 @@ uint32_t kms_vblank_count(int fd, int crtc_index)
 		 _DRM_VBLANK_HIGH_CRTC_MASK);
 	do_ioctl(fd, DRM_IOCTL_WAIT_VBLANK, &vbl);
 	return vbl.reply.sequence;
+}
+
+uint64_t kms_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
+}
+
+void *kms_user_data(uintptr_t v)
+{
+	return (void *)v;
 }

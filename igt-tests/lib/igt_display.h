@@ -114,4 +114,9 @@ uint64_t kms_event_usec(const struct drm_event_vblank *ev);
 /* Current vblank count of the CRTC at @crtc_index (WAIT_VBLANK relative 0). */
 uint32_t kms_vblank_count(int fd, int crtc_index);
 
+/* CLOCK_MONOTONIC in microseconds, the clock of flip event timestamps. */
+uint64_t kms_now_us(void);
+/* An integer as the user_data pointer of a flip. */
+void *kms_user_data(uintptr_t v);
+
 #endif /* IGT_DISPLAY_H */
