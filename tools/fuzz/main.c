@@ -26,7 +26,7 @@
 #include "fuzz.h"
 
 struct options g_opt = {
-	.ops = 150000,
+	.ops = 300000,
 	.threads = 3,
 	.watchdog = 20,
 };
@@ -51,7 +51,7 @@ static void usage(void)
 		"usage: drm_fuzz [--ops N] [--seconds S] [--seed N] [--threads T]\n"
 		"                [--verbose] [--failslab PERCENT] [--kmemleak]\n"
 		"                [--watchdog S] [--ignore-known-bugs]\n"
-		"  --ops N          ops in all (default 150000), split over the threads\n"
+		"  --ops N          ops in all (default 300000), split over the threads\n"
 		"  --seconds S      stop after S seconds too (default: no limit)\n"
 		"  --seed N         default: from the clock; printed first\n"
 		"  --threads T      1-4 (default 3); --threads 1 replays a seed exactly\n"

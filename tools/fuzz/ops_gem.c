@@ -8,7 +8,8 @@
  * - a call that makes a new handle never returns one that is live for
  *   another object in the same file; an import returns either a new handle
  *   or the file's handle of that very object;
- * - GEM_CLOSE / DESTROY_DUMB of a live handle do not fail with ENOENT;
+ * - GEM_CLOSE / DESTROY_DUMB of a live handle (on a node that allows
+ *   them) do not fail;
  * - an object's fake mmap offset and flink name never change while it
  *   lives, and GEM_OPEN of a live name reports the object's size;
  * - two exports of one object give the same dma-buf (inode) while one
@@ -535,9 +536,9 @@ static void close_handle_op(struct ctx *c, enum op_id op)
 		dev->unknown_gen++;
 	if (!ret && p.h)
 		ent_kill(p.h);
-	else if (ret == -ENOENT && p.h)
-		fail(c, "closing live handle %u (o%u) failed with ENOENT",
-		     p.val, p.h->obj->id);
+	else if (ret && p.h && !(op == OP_DESTROY_DUMB && ret == -EACCES))
+		fail(c, "closing live handle %u (o%u, made by op %s) failed",
+		     p.val, p.h->obj->id, p.h->origin);
 	model_unlock();
 }
 
