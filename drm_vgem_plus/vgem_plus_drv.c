@@ -85,7 +85,9 @@ static const struct drm_driver vgem_plus_driver = {
 	.num_ioctls = ARRAY_SIZE(vgem_plus_ioctls),
 	.fops = &vgem_plus_fops,
 
-	DRM_GEM_SHMEM_DRIVER_OPS,
+	/* DRM_GEM_SHMEM_DRIVER_OPS with a dumb_create that cannot wrap */
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.dumb_create = vgem_plus_dumb_create,
 	.gem_create_object = vgem_plus_gem_create_object,
 	.gem_prime_import = vgem_plus_gem_prime_import,
 

@@ -17,6 +17,7 @@
 
 struct dma_buf;
 struct drm_file;
+struct drm_mode_create_dumb;
 
 /**
  * struct vgem_plus_device - the one drm_vgem_plus device
@@ -84,6 +85,8 @@ size_t vgem_plus_gem_resident(struct drm_gem_object *obj);
 int vgem_plus_image_layout(u32 format, u32 width, u32 height,
 			   u32 *num_planes, u32 pitches[4], u32 offsets[4],
 			   u64 *size);
+int vgem_plus_dumb_create(struct drm_file *file, struct drm_device *dev,
+			  struct drm_mode_create_dumb *args);
 int vgem_plus_create_ioctl(struct drm_device *dev, void *data,
 			   struct drm_file *file);
 int vgem_plus_map_offset_ioctl(struct drm_device *dev, void *data,
@@ -125,6 +128,7 @@ void vgem_plus_show_fence(struct seq_file *m, struct dma_fence *fence,
 			  enum dma_resv_usage usage);
 extern const u32 vgem_plus_image_formats[];
 extern const unsigned int vgem_plus_num_image_formats;
+int vgem_plus_dumb_layout(struct drm_mode_create_dumb *args);
 #endif
 
 #endif /* _VGEM_PLUS_DRV_H_ */

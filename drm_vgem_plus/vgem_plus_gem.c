@@ -71,6 +71,45 @@ vgem_plus_gem_status(struct drm_gem_object *obj)
 	return vgem_plus_gem_resident(obj) ? DRM_GEM_OBJECT_RESIDENT : 0;
 }
 
+/*
+ * drm_gem_shmem_fault() of 6.12 takes the page from the address within
+ * the vma, which is wrong for a mapping that starts past the object's
+ * first page: a dma-buf mmap() at an offset, or what is left of a mapping
+ * whose head was unmapped. vm_pgoff knows better: the object's fake
+ * offset plus the first page the vma maps.
+ */
+static vm_fault_t vgem_plus_gem_fault(struct vm_fault *vmf)
+{
+	struct drm_gem_object *obj = vmf->vma->vm_private_data;
+	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
+	pgoff_t page = vmf->pgoff - drm_vma_node_start(&obj->vma_node);
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	dma_resv_lock(obj->resv, NULL);
+	if (page < obj->size >> PAGE_SHIFT && shmem->pages && shmem->madv >= 0)
+		ret = vmf_insert_pfn(vmf->vma, vmf->address,
+				     page_to_pfn(shmem->pages[page]));
+	dma_resv_unlock(obj->resv);
+
+	return ret;
+}
+
+static void vgem_plus_gem_vm_open(struct vm_area_struct *vma)
+{
+	drm_gem_shmem_vm_ops.open(vma);
+}
+
+static void vgem_plus_gem_vm_close(struct vm_area_struct *vma)
+{
+	drm_gem_shmem_vm_ops.close(vma);
+}
+
+static const struct vm_operations_struct vgem_plus_gem_vm_ops = {
+	.fault = vgem_plus_gem_fault,
+	.open = vgem_plus_gem_vm_open,
+	.close = vgem_plus_gem_vm_close,
+};
+
 static const struct drm_gem_object_funcs vgem_plus_gem_funcs = {
 	.open = vgem_plus_gem_open,
 	.free = vgem_plus_gem_free,
@@ -84,7 +123,7 @@ static const struct drm_gem_object_funcs vgem_plus_gem_funcs = {
 	.vmap = drm_gem_shmem_object_vmap,
 	.vunmap = drm_gem_shmem_object_vunmap,
 	.mmap = drm_gem_shmem_object_mmap,
-	.vm_ops = &drm_gem_shmem_vm_ops,
+	.vm_ops = &vgem_plus_gem_vm_ops,
 };
 
 struct drm_gem_object *vgem_plus_gem_create_object(struct drm_device *dev,
@@ -228,31 +267,83 @@ static int vgem_plus_create_args(struct drm_vgem_plus_create *args,
 				      args->offsets, size);
 }
 
+/*
+ * The handle holds the only reference: the object dies with it. @size is
+ * rounded up to whole pages.
+ */
+static int vgem_plus_create_with_handle(struct drm_file *file,
+					struct drm_device *dev, u64 *size,
+					u32 *handle)
+{
+	struct drm_gem_shmem_object *shmem;
+	int ret;
+
+	if (*size > vgem_plus_max_object_size())
+		return -E2BIG;
+
+	shmem = drm_gem_shmem_create(dev, *size);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+
+	ret = drm_gem_handle_create(file, &shmem->base, handle);
+	*size = shmem->base.size;
+	drm_gem_object_put(&shmem->base);
+	return ret;
+}
+
 int vgem_plus_create_ioctl(struct drm_device *dev, void *data,
 			   struct drm_file *file)
 {
 	struct drm_vgem_plus_create *args = data;
-	struct drm_gem_shmem_object *shmem;
 	u64 size;
 	int ret;
 
 	ret = vgem_plus_create_args(args, &size);
 	if (ret)
 		return ret;
-	if (size > vgem_plus_max_object_size())
-		return -E2BIG;
 
-	shmem = drm_gem_shmem_create(dev, size);
-	if (IS_ERR(shmem))
-		return PTR_ERR(shmem);
+	ret = vgem_plus_create_with_handle(file, dev, &size, &args->handle);
+	if (!ret)
+		args->size = size;
+	return ret;
+}
 
-	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
-	drm_gem_object_put(&shmem->base);
+/**
+ * vgem_plus_dumb_layout - pitch and size of a dumb buffer
+ * @args: width, height and bpp in; pitch and size out
+ *
+ * As drm_gem_shmem_dumb_create() (a row is width * bpp bits, rounded up to
+ * bytes), but in 64 bits: 6.12's helper wraps at 4 GiB bits per row and
+ * returns a pitch too small for the row. The core has checked that
+ * width * cpp and height * width * cpp fit in 32 bits.
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int vgem_plus_dumb_layout(struct drm_mode_create_dumb *args)
+{
+	u64 pitch = DIV_ROUND_UP((u64)args->width * args->bpp, 8);
+	u64 size = PAGE_ALIGN(pitch * args->height);
+
+	if (!pitch || pitch > U32_MAX || !size)
+		return -EINVAL;
+
+	args->pitch = pitch;
+	args->size = size;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgem_plus_dumb_layout);
+
+int vgem_plus_dumb_create(struct drm_file *file, struct drm_device *dev,
+			  struct drm_mode_create_dumb *args)
+{
+	int ret;
+
+	ret = vgem_plus_dumb_layout(args);
 	if (ret)
 		return ret;
 
-	args->size = shmem->base.size;
-	return 0;
+	return vgem_plus_create_with_handle(file, dev, &args->size,
+					    &args->handle);
 }
 
 int vgem_plus_map_offset_ioctl(struct drm_device *dev, void *data,

@@ -78,6 +78,23 @@ static void vgem_plus_dmabuf_release(struct dma_buf *dmabuf)
 	drm_gem_dmabuf_release(dmabuf);
 }
 
+/*
+ * Our fault handler finds the page from vm_pgoff less the object's fake
+ * offset, so the offset must exist before the first mapping and stay.
+ */
+static int vgem_plus_dmabuf_mmap(struct dma_buf *dmabuf,
+				 struct vm_area_struct *vma)
+{
+	struct drm_gem_object *obj = dmabuf->priv;
+	int ret;
+
+	ret = drm_gem_create_mmap_offset(obj);
+	if (ret)
+		return ret;
+
+	return drm_gem_dmabuf_mmap(dmabuf, vma);
+}
+
 static const struct dma_buf_ops vgem_plus_dmabuf_ops = {
 	.cache_sgt_mapping = true,
 	.attach = drm_gem_map_attach,
@@ -87,7 +104,7 @@ static const struct dma_buf_ops vgem_plus_dmabuf_ops = {
 	.release = vgem_plus_dmabuf_release,
 	.begin_cpu_access = vgem_plus_dmabuf_begin_cpu_access,
 	.end_cpu_access = vgem_plus_dmabuf_end_cpu_access,
-	.mmap = drm_gem_dmabuf_mmap,
+	.mmap = vgem_plus_dmabuf_mmap,
 	.vmap = drm_gem_dmabuf_vmap,
 	.vunmap = drm_gem_dmabuf_vunmap,
 };

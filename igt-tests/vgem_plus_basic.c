@@ -63,6 +63,20 @@ static void test_dumb_create_bad(int fd)
 	}
 }
 
+/*
+ * A row of 2^32 bits or more: 6.12's shmem helper computed width * bpp in
+ * 32 bits and returned a pitch of 8 here. The pages are never touched.
+ */
+static void test_dumb_create_wide(int fd)
+{
+	struct vgem_bo bo = { .width = (1u << 26) + 1, .height = 1, .bpp = 64 };
+
+	vgem_create(fd, &bo);
+	igt_assert_eq_u32(bo.pitch, bo.width * 8);
+	igt_assert_eq_u64(bo.size, ((uint64_t)bo.pitch + 4095) & ~4095ull);
+	gem_close(fd, bo.handle);
+}
+
 /* Fresh pages read as zero; writes persist across mappings. */
 static void test_dumb_mmap(int fd)
 {
@@ -199,6 +213,32 @@ static void test_render_mmap(int render)
 	gem_close(render, handle);
 }
 
+/*
+ * What is left of a mapping after its head is unmapped still shows the
+ * pages it showed: the fault handler must go by vm_pgoff, not by the
+ * address within the vma (6.12's shmem helper did the latter).
+ */
+static void test_mmap_partial_unmap(int render)
+{
+	const size_t page = 4096, size = 4 * page;
+	uint32_t handle = vgem_plus_create(render, size);
+	uint8_t *ptr = vgem_plus_mmap(render, handle, size);
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		memset(ptr + i * page, 0x10 + i, page);
+	munmap(ptr, size);
+
+	ptr = vgem_plus_mmap(render, handle, size);
+	igt_assert_eq(munmap(ptr, 2 * page), 0);
+	for (i = 2; i < 4; i++) {
+		igt_assert_eq(ptr[i * page], 0x10 + i);
+		igt_assert_eq(ptr[i * page + page - 1], 0x10 + i);
+	}
+	munmap(ptr + 2 * page, 2 * page);
+	gem_close(render, handle);
+}
+
 static void test_map_offset_bad(int fd)
 {
 	uint32_t handle = vgem_plus_create(fd, 4096);
@@ -275,6 +315,10 @@ igt_main
 	igt_subtest("dumb-create-bad")
 		test_dumb_create_bad(card);
 
+	igt_describe("A dumb buffer with a row of more than 2^32 bits gets a pitch that holds it.");
+	igt_subtest("dumb-create-wide")
+		test_dumb_create_wide(card);
+
 	igt_describe("Dumb buffers map zeroed and keep what is written.");
 	igt_subtest("dumb-mmap")
 		test_dumb_mmap(card);
@@ -300,6 +344,10 @@ igt_main
 	igt_describe("Objects map on the render node, coherently.");
 	igt_subtest("render-mmap")
 		test_render_mmap(render);
+
+	igt_describe("A mapping whose head is unmapped keeps showing its own pages.");
+	igt_subtest("mmap-partial-unmap")
+		test_mmap_partial_unmap(render);
 
 	igt_describe("MAP_OFFSET checks flags and handle.");
 	igt_subtest("map-offset-bad")

@@ -169,6 +169,36 @@ static void test_dmabuf_mmap(int fd)
 	gem_close(fd, handle);
 }
 
+/* mmap() of a dma-buf at an offset starts at that page of the buffer. */
+static void test_dmabuf_mmap_offset(int fd)
+{
+	const size_t page = 4096, size = 4 * page;
+	uint32_t handle = vgem_plus_create(fd, size);
+	int dmabuf = prime_handle_to_fd(fd, handle);
+	uint32_t *gem = vgem_plus_mmap(fd, handle, size);
+	uint32_t *tail;
+
+	fill(gem, size, 0x5000);
+	tail = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf,
+		    2 * page);
+	igt_assert(tail != MAP_FAILED);
+	igt_assert_eq(dmabuf_sync(dmabuf, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW), 0);
+	check(tail, 2 * page, 0x5000 + 2 * page / 4);
+	fill(tail, 2 * page, 0x9000);
+	igt_assert_eq(dmabuf_sync(dmabuf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW), 0);
+	check(gem + 2 * page / 4, 2 * page, 0x9000);
+	check(gem, 2 * page, 0x5000);
+
+	/* Past the end of the buffer there is nothing to map. */
+	igt_assert(mmap(NULL, page, PROT_READ, MAP_SHARED, dmabuf, size) ==
+		   MAP_FAILED);
+
+	munmap(tail, 2 * page);
+	munmap(gem, size);
+	close(dmabuf);
+	gem_close(fd, handle);
+}
+
 static void test_dmabuf_sync_bad(int fd)
 {
 	uint32_t handle = vgem_plus_create(fd, 4096);
@@ -361,6 +391,10 @@ igt_main
 	igt_describe("Writes via the dma-buf mapping show in the GEM one.");
 	igt_subtest("dmabuf-mmap")
 		test_dmabuf_mmap(fd);
+
+	igt_describe("A dma-buf mapped at an offset shows the pages from there on.");
+	igt_subtest("dmabuf-mmap-offset")
+		test_dmabuf_mmap_offset(fd);
 
 	igt_describe("DMA_BUF_IOCTL_SYNC validates its flags.");
 	igt_subtest("dmabuf-sync-bad")

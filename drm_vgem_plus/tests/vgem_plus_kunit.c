@@ -82,6 +82,49 @@ static void vgem_plus_test_image_layout(struct kunit *test)
 	}
 }
 
+struct dumb_case {
+	const char *name;
+	u32 width, height, bpp;
+	int ret;
+	u32 pitch;
+	u64 size;
+};
+
+/* The core has already refused what overflows width * cpp or the size. */
+static const struct dumb_case dumb_cases[] = {
+	{ "xrgb8888", 1024, 768, 32, 0, 4096, 4096 * 768 },
+	{ "one byte", 1, 1, 8, 0, 1, PAGE_SIZE },
+	{ "nv12-style 12 bpp", 3, 2, 12, 0, 5, PAGE_SIZE },
+	{ "row of 2^32 bits", (1u << 26) + 1, 1, 64, 0, (1u << 29) + 8,
+	  PAGE_ALIGN((1ull << 29) + 8) },
+	{ "largest pitch", U32_MAX, 1, 8, 0, U32_MAX, PAGE_ALIGN((u64)U32_MAX) },
+	{ "pitch beyond u32", U32_MAX, 1, 16, -EINVAL },
+	{ "no depth", 64, 64, 0, -EINVAL },
+	{ "no width", 0, 64, 32, -EINVAL },
+	{ "no height", 64, 0, 32, -EINVAL },
+};
+
+static void dumb_case_desc(const struct dumb_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(dumb, dumb_cases, dumb_case_desc);
+
+static void vgem_plus_test_dumb_layout(struct kunit *test)
+{
+	const struct dumb_case *c = test->param_value;
+	struct drm_mode_create_dumb args = {
+		.width = c->width, .height = c->height, .bpp = c->bpp,
+	};
+
+	KUNIT_ASSERT_EQ(test, vgem_plus_dumb_layout(&args), c->ret);
+	if (c->ret)
+		return;
+	KUNIT_EXPECT_EQ(test, args.pitch, c->pitch);
+	KUNIT_EXPECT_EQ(test, args.size, c->size);
+}
+
 /* drm_format_info() warns on codes it does not know: ours must all be known. */
 static void vgem_plus_test_formats_known(struct kunit *test)
 {
@@ -246,6 +289,7 @@ static void vgem_plus_test_fence_line(struct kunit *test)
 static struct kunit_case vgem_plus_test_cases[] = {
 	KUNIT_CASE_PARAM(vgem_plus_test_image_layout, layout_gen_params),
 	KUNIT_CASE(vgem_plus_test_formats_known),
+	KUNIT_CASE_PARAM(vgem_plus_test_dumb_layout, dumb_gen_params),
 	KUNIT_CASE(vgem_plus_test_fence_identity),
 	KUNIT_CASE(vgem_plus_test_fence_contexts),
 	KUNIT_CASE(vgem_plus_test_fence_complete_once),
