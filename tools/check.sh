@@ -8,6 +8,10 @@
 #   debug   the same source with lockdep, KASAN, kmemleak, KUnit, ...
 #           (build/kernel-debug.env, tools/debug-kernel/), where a
 #           kmemleak scan ends the run and the KUnit suites run too
+# and then, in a boot of its own, the ioctl fuzzer (tools/fuzz/) for a
+# fixed number of operations from a fixed seed: FUZZ_SEED, FUZZ_OPS and
+# FUZZ_DEBUG_OPS override them; on the debug kernel with failslab and
+# kmemleak on.
 # Adds up every stage's "N passed, N failed[, N skipped]" line into the
 # final one; a stage that dies without such a line counts as one failure.
 #
@@ -62,6 +66,8 @@ module_args() {
 
 # Our modules, built against the tier's kernel (in the tree, as kbuild does).
 build_modules() {
+	# A KUnit module left from another tier must not be loaded here.
+	rm -f "$REPO"/drm_*/drm_*_kunit.ko
 	(
 		# shellcheck source=/dev/null
 		. "$1"
@@ -76,6 +82,25 @@ kunit_stage() {
 	stage "$2-kunit" "$REPO/tools/vm/vm-run" --kernel-env "$env" \
 		--outdir "$O/vm/$2-kunit" "${args[@]}" -- \
 		"$REPO/tools/vm/kunit-results" drm_vgem_plus
+}
+
+FUZZ_SEED=${FUZZ_SEED:-20261121}
+FUZZ_OPS=${FUZZ_OPS:-150000}
+FUZZ_DEBUG_OPS=${FUZZ_DEBUG_OPS:-30000}
+
+# Both drivers at once; a failure prints the command that replays it.
+fuzz_stage() {
+	local env=$1 args opts=(--ops "$FUZZ_OPS")
+	mapfile -t args < <(module_args)
+	if grep -q '^KMODDIR=' "$env"; then
+		opts=(--ops "$FUZZ_DEBUG_OPS" --failslab 5 --kmemleak)
+		# The stack of each injected failure is expected there.
+		args+=(--timeout 1800 --allow 'should_failslab\+0x'
+		       --allow 'warn_alloc\+0x')
+	fi
+	stage "$2-fuzz" "$REPO/tools/vm/vm-run" --kernel-env "$env" \
+		--outdir "$O/vm/$2-fuzz" "${args[@]}" -- \
+		"$REPO/tools/fuzz/run.sh" --seed "$FUZZ_SEED" "${opts[@]}"
 }
 
 tier() {
@@ -98,6 +123,7 @@ tier() {
 		--results "$O/results-$name.json" \
 		--allow-file "$REPO/igt-tests/kernel-log-allow.txt" "${TESTS[@]}"
 	[ -e "$REPO/drm_vgem_plus/drm_vgem_plus_kunit.ko" ] && kunit_stage "$env" "$name"
+	fuzz_stage "$env" "$name"
 }
 
 mkdir -p "$O"
