@@ -43,7 +43,9 @@ DEFINE_DRM_GEM_FOPS(display_fops);
 static const struct drm_driver display_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC,
 	.fops = &display_fops,
-	DRM_GEM_SHMEM_DRIVER_OPS,
+	/* DRM_GEM_SHMEM_DRIVER_OPS but for dumb_create. */
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.dumb_create = display_dumb_create,
 
 	.name = DRIVER_NAME,
 	.desc = DRIVER_DESC,

@@ -18,6 +18,8 @@
 #include <drm/drm_plane.h>
 
 struct dma_fence;
+struct drm_file;
+struct drm_mode_create_dumb;
 
 #define DISPLAY_MAX_OUTPUTS	4
 #define DISPLAY_MAX_OVERLAYS	4
@@ -26,6 +28,12 @@ struct dma_fence;
 #define DISPLAY_MAX_SIZE	4096
 #define DISPLAY_DEFAULT_WIDTH	1024
 #define DISPLAY_DEFAULT_HEIGHT	768
+
+/*
+ * The largest dumb buffer: room for a framebuffer of the largest size in
+ * the widest pixels the core knows (8 bytes). No scanout needs more.
+ */
+#define DISPLAY_DUMB_MAX_BYTES	((u64)DISPLAY_MAX_SIZE * DISPLAY_MAX_SIZE * 8)
 
 /**
  * struct display_output - one CRTC, encoder and connector
@@ -162,6 +170,10 @@ int display_plane_prepare_fb(struct drm_plane *plane,
 			     struct drm_plane_state *state);
 void display_wait_for_fences(struct drm_atomic_state *state);
 void display_fence_debugfs_init(struct display_device *ddev);
+
+/* display_fb.c */
+int display_dumb_create(struct drm_file *file, struct drm_device *dev,
+			struct drm_mode_create_dumb *args);
 
 /* display_output.c */
 int display_output_init(struct display_device *ddev, unsigned int index,
