@@ -13,7 +13,6 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
-#include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
@@ -55,7 +54,7 @@ static const struct drm_driver display_driver = {
 };
 
 static const struct drm_mode_config_funcs display_mode_config_funcs = {
-	.fb_create = drm_gem_fb_create,
+	.fb_create = display_fb_create,
 	.atomic_check = drm_atomic_helper_check,
 	.atomic_commit = drm_atomic_helper_commit,
 };

@@ -19,7 +19,9 @@
 
 struct dma_fence;
 struct drm_file;
+struct drm_format_info;
 struct drm_mode_create_dumb;
+struct drm_mode_fb_cmd2;
 
 #define DISPLAY_MAX_OUTPUTS	4
 #define DISPLAY_MAX_OVERLAYS	4
@@ -156,6 +158,7 @@ int display_crtc_init(struct display_device *ddev, struct display_output *out,
 		      struct drm_plane *primary, struct drm_plane *cursor);
 
 /* display_plane.c */
+const struct drm_format_info *display_format_info(u32 format);
 struct drm_plane *display_plane_create(struct display_device *ddev,
 				       enum drm_plane_type type,
 				       u32 possible_crtcs);
@@ -174,6 +177,9 @@ void display_fence_debugfs_init(struct display_device *ddev);
 /* display_fb.c */
 int display_dumb_create(struct drm_file *file, struct drm_device *dev,
 			struct drm_mode_create_dumb *args);
+struct drm_framebuffer *display_fb_create(struct drm_device *dev,
+					  struct drm_file *file,
+					  const struct drm_mode_fb_cmd2 *cmd);
 
 /* display_output.c */
 int display_output_init(struct display_device *ddev, unsigned int index,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Buffers: the layout of dumb buffers, with arithmetic that cannot wrap.
+ * Buffers: the layout of dumb buffers and the checks on framebuffers, with
+ * arithmetic that cannot wrap.
  *
  * drm_gem_shmem_dumb_create() in 6.12 computes width * bpp in 32 bits, so
  * a wide enough request gets a pitch and size too small for one row,
@@ -12,7 +13,10 @@
 #include <linux/overflow.h>
 
 #include <drm/drm_file.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_print.h>
 
@@ -86,4 +90,120 @@ int display_dumb_create(struct drm_file *file, struct drm_device *dev,
 	args->pitch = pitch;
 	args->size = size;
 	return 0;
+}
+
+/**
+ * display_fb_check - whether the planes can show a framebuffer
+ * @cmd: the ADDFB2 request
+ * @obj_size: size of the buffer object of each plane of the format
+ * @reason: out: why not, for the log
+ *
+ * Before this, the core's framebuffer_check() has made sure that the format
+ * is known, the size within the mode config's limits, every pitch at least
+ * a row and no plane's end beyond 4 GiB. What scanout relies on beyond
+ * that: whole chroma samples for subsampled formats, pitches and offsets in
+ * whole pixels. The format and modifier (one of the planes', linear) and
+ * every plane's last byte inside its object (in 64 bits) are checked again
+ * after this by drm_gem_fb_init_with_funcs(): they are here too so that
+ * this function alone vouches for a layout, and can be tested alone.
+ *
+ * Return: 0, or -EINVAL with @reason set.
+ */
+static int display_fb_check(const struct drm_mode_fb_cmd2 *cmd,
+			    const u64 *obj_size, const char **reason)
+{
+	const struct drm_format_info *info;
+	u64 row, end;
+	u32 height;
+	int i;
+
+	if (!cmd->width || !cmd->height) {
+		*reason = "no pixels";
+		return -EINVAL;
+	}
+	info = display_format_info(cmd->pixel_format);
+	if (!info) {
+		*reason = "format no plane has";
+		return -EINVAL;
+	}
+	if (cmd->width % info->hsub || cmd->height % info->vsub) {
+		*reason = "size not a whole number of chroma samples";
+		return -EINVAL;
+	}
+
+	for (i = 0; i < info->num_planes; i++) {
+		if (cmd->modifier[i] != DRM_FORMAT_MOD_LINEAR) {
+			*reason = "modifier not linear";
+			return -EINVAL;
+		}
+		if (cmd->pitches[i] % info->cpp[i]) {
+			*reason = "pitch not a whole number of pixels";
+			return -EINVAL;
+		}
+		if (cmd->offsets[i] % info->cpp[i]) {
+			*reason = "offset not a whole number of pixels";
+			return -EINVAL;
+		}
+
+		/* Whole chroma samples: no rounding up. */
+		row = (u64)cmd->width / (i ? info->hsub : 1) * info->cpp[i];
+		height = cmd->height / (i ? info->vsub : 1);
+		end = cmd->offsets[i] + (u64)(height - 1) * cmd->pitches[i] + row;
+		if (end > obj_size[i]) {
+			*reason = "plane beyond its buffer object";
+			return -EINVAL;
+		}
+	}
+
+	return 0;
+}
+
+/**
+ * display_fb_create - &drm_mode_config_funcs.fb_create
+ * @dev: DRM device
+ * @file: DRM file whose handles @cmd names
+ * @cmd: the ADDFB2 request, checked by the core
+ *
+ * Return: the framebuffer or an ERR_PTR(): -ENOENT for an unknown handle,
+ * -EINVAL for a framebuffer the planes cannot show.
+ */
+struct drm_framebuffer *display_fb_create(struct drm_device *dev,
+					  struct drm_file *file,
+					  const struct drm_mode_fb_cmd2 *cmd)
+{
+	const struct drm_format_info *info = drm_get_format_info(dev, cmd);
+	u64 obj_size[DRM_FORMAT_MAX_PLANES] = {};
+	struct drm_gem_object *obj;
+	const char *reason;
+	int i, ret;
+
+	/* framebuffer_check() has found @info already. */
+	if (!info)
+		return ERR_PTR(-EINVAL);
+
+	for (i = 0; i < info->num_planes; i++) {
+		obj = drm_gem_object_lookup(file, cmd->handles[i]);
+		if (!obj) {
+			drm_dbg_kms(dev, "no buffer object for plane %d\n", i);
+			return ERR_PTR(-ENOENT);
+		}
+		obj_size[i] = obj->size;
+		drm_gem_object_put(obj);
+	}
+
+	ret = display_fb_check(cmd, obj_size, &reason);
+	if (ret) {
+		drm_dbg_kms(dev,
+			    "bad framebuffer %p4cc %ux%u modifier %#llx pitches %u %u offsets %u %u: %s\n",
+			    &cmd->pixel_format, cmd->width, cmd->height,
+			    cmd->modifier[0], cmd->pitches[0], cmd->pitches[1],
+			    cmd->offsets[0], cmd->offsets[1], reason);
+		return ERR_PTR(ret);
+	}
+
+	/*
+	 * This looks the objects up again, and checks their sizes again: a
+	 * handle closed and reused meanwhile gets no further than that.
+	 */
+	return drm_gem_fb_create(dev, file, cmd);
 }

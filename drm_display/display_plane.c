@@ -32,6 +32,24 @@ static const u64 display_plane_modifiers[] = {
 	DRM_FORMAT_MOD_INVALID,
 };
 
+/**
+ * display_format_info - the format info of one of the planes' formats
+ * @format: DRM fourcc
+ *
+ * Return: the core's info for @format, or NULL when no plane of ours has
+ * it (without the warning drm_format_info() gives for unknown codes).
+ */
+const struct drm_format_info *display_format_info(u32 format)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(display_plane_formats); i++)
+		if (display_plane_formats[i] == format)
+			return drm_format_info(format);
+
+	return NULL;
+}
+
 void display_plane_state_show(struct display_plane_state *state,
 			      struct drm_framebuffer *fb)
 {
