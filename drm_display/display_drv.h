@@ -76,7 +76,7 @@ struct display_plane_state {
  * @fence: the fence
  * @since: when the wait began
  * @timeout_ms: fence_timeout_ms when it began
- * @skip: fence_skip when it began
+ * @skip: fence_skip when it began, then after each slice of waiting
  * @pid: committing process
  * @comm: its command name
  * @plane: plane name
@@ -100,6 +100,22 @@ struct display_fence_wait {
 	char exporter[32];
 	char name[32];
 	bool reported;
+};
+
+/**
+ * enum display_fence_verdict - what a commit does after a slice of waiting
+ * @DISPLAY_FENCE_SHOWN: the fence signalled, show the new buffer
+ * @DISPLAY_FENCE_SKIP: stop waiting, skip the frame
+ * @DISPLAY_FENCE_REPORT_SKIP: report the timeout, skip the frame
+ * @DISPLAY_FENCE_REPORT_WAIT: report the timeout, wait another slice
+ * @DISPLAY_FENCE_WAIT: wait another slice
+ */
+enum display_fence_verdict {
+	DISPLAY_FENCE_SHOWN,
+	DISPLAY_FENCE_SKIP,
+	DISPLAY_FENCE_REPORT_SKIP,
+	DISPLAY_FENCE_REPORT_WAIT,
+	DISPLAY_FENCE_WAIT,
 };
 
 /**
