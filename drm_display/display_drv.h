@@ -201,4 +201,21 @@ struct drm_framebuffer *display_fb_create(struct drm_device *dev,
 int display_output_init(struct display_device *ddev, unsigned int index,
 			unsigned int overlays);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Internals the KUnit tests in tests/ reach. */
+struct seq_file;
+extern const u32 display_plane_formats[];
+extern const unsigned int display_num_plane_formats;
+int display_dumb_layout(u32 width, u32 height, u32 bpp, u32 *pitch,
+			u64 *size);
+int display_fb_check(const struct drm_mode_fb_cmd2 *cmd, const u64 *obj_size,
+		     const char **reason);
+enum display_fence_verdict display_fence_policy(long left, bool reported,
+						bool skip);
+void display_fence_stats_ms(const struct display_fence_stats *stats,
+			    s64 *max_ms, s64 *mean_ms);
+void display_fence_show_totals(struct seq_file *m,
+			       const struct display_fence_stats *stats);
+#endif
+
 #endif /* _DISPLAY_DRV_H_ */

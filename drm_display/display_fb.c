@@ -19,6 +19,7 @@
 #include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_print.h>
+#include <kunit/visibility.h>
 
 #include "display_drv.h"
 
@@ -33,8 +34,8 @@
  * Return: 0, or -EINVAL for a zero argument, a @bpp that is not a whole
  * number of bytes, or a buffer larger than %DISPLAY_DUMB_MAX_BYTES.
  */
-static int display_dumb_layout(u32 width, u32 height, u32 bpp, u32 *pitch,
-			       u64 *size)
+VISIBLE_IF_KUNIT int display_dumb_layout(u32 width, u32 height, u32 bpp,
+					 u32 *pitch, u64 *size)
 {
 	u64 row, bytes;
 
@@ -52,6 +53,7 @@ static int display_dumb_layout(u32 width, u32 height, u32 bpp, u32 *pitch,
 	*size = PAGE_ALIGN(bytes);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(display_dumb_layout);
 
 /**
  * display_dumb_create - &drm_driver.dumb_create for shmem buffers
@@ -109,8 +111,8 @@ int display_dumb_create(struct drm_file *file, struct drm_device *dev,
  *
  * Return: 0, or -EINVAL with @reason set.
  */
-static int display_fb_check(const struct drm_mode_fb_cmd2 *cmd,
-			    const u64 *obj_size, const char **reason)
+VISIBLE_IF_KUNIT int display_fb_check(const struct drm_mode_fb_cmd2 *cmd,
+				      const u64 *obj_size, const char **reason)
 {
 	const struct drm_format_info *info;
 	u64 row, end;
@@ -157,6 +159,7 @@ static int display_fb_check(const struct drm_mode_fb_cmd2 *cmd,
 
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(display_fb_check);
 
 /**
  * display_fb_create - &drm_mode_config_funcs.fb_create

@@ -23,6 +23,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_atomic_helper.h>
 #include <drm/drm_vblank.h>
+#include <kunit/visibility.h>
 
 #include "display_drv.h"
 
@@ -165,7 +166,7 @@ static void display_fence_timed_out(struct display_device *ddev,
  *
  * Return: the verdict.
  */
-static enum display_fence_verdict
+VISIBLE_IF_KUNIT enum display_fence_verdict
 display_fence_policy(long left, bool reported, bool skip)
 {
 	if (left > 0)
@@ -177,6 +178,7 @@ display_fence_policy(long left, bool reported, bool skip)
 		return skip ? DISPLAY_FENCE_REPORT_SKIP : DISPLAY_FENCE_REPORT_WAIT;
 	return skip ? DISPLAY_FENCE_SKIP : DISPLAY_FENCE_WAIT;
 }
+EXPORT_SYMBOL_IF_KUNIT(display_fence_policy);
 
 /*
  * Returns true when the fence signalled, false when the frame is to be
@@ -289,22 +291,25 @@ int display_plane_prepare_fb(struct drm_plane *plane,
  * @max_ms: out: longest wait, in whole milliseconds
  * @mean_ms: out: mean wait, in whole milliseconds, 0 before any ended
  */
-static void display_fence_stats_ms(const struct display_fence_stats *stats,
-				   s64 *max_ms, s64 *mean_ms)
+VISIBLE_IF_KUNIT void
+display_fence_stats_ms(const struct display_fence_stats *stats,
+		       s64 *max_ms, s64 *mean_ms)
 {
 	*max_ms = div_s64(stats->max_ns, NSEC_PER_MSEC);
 	/* Not total / (done * NSEC_PER_MSEC): the product could wrap. */
 	*mean_ms = stats->done ?
 		   div_s64(div64_s64(stats->total_ns, stats->done), NSEC_PER_MSEC) : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(display_fence_stats_ms);
 
 /**
  * display_fence_show_totals - the totals line of debugfs fence_waits
  * @m: the file
  * @stats: the totals
  */
-static void display_fence_show_totals(struct seq_file *m,
-				      const struct display_fence_stats *stats)
+VISIBLE_IF_KUNIT void
+display_fence_show_totals(struct seq_file *m,
+			  const struct display_fence_stats *stats)
 {
 	s64 max_ms, mean_ms;
 
@@ -312,6 +317,7 @@ static void display_fence_show_totals(struct seq_file *m,
 	seq_printf(m, "total waits %llu timeouts %llu max-ms %lld mean-ms %lld\n",
 		   stats->waits, stats->timeouts, max_ms, mean_ms);
 }
+EXPORT_SYMBOL_IF_KUNIT(display_fence_show_totals);
 
 static int display_fence_waits_show(struct seq_file *m, void *data)
 {
