@@ -13,7 +13,6 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
-#include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
@@ -43,7 +42,9 @@ DEFINE_DRM_GEM_FOPS(display_fops);
 static const struct drm_driver display_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC,
 	.fops = &display_fops,
-	DRM_GEM_SHMEM_DRIVER_OPS,
+	/* DRM_GEM_SHMEM_DRIVER_OPS but for dumb_create. */
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.dumb_create = display_dumb_create,
 
 	.name = DRIVER_NAME,
 	.desc = DRIVER_DESC,
@@ -53,7 +54,7 @@ static const struct drm_driver display_driver = {
 };
 
 static const struct drm_mode_config_funcs display_mode_config_funcs = {
-	.fb_create = drm_gem_fb_create,
+	.fb_create = display_fb_create,
 	.atomic_check = drm_atomic_helper_check,
 	.atomic_commit = drm_atomic_helper_commit,
 };

@@ -18,6 +18,10 @@
 #include <drm/drm_plane.h>
 
 struct dma_fence;
+struct drm_file;
+struct drm_format_info;
+struct drm_mode_create_dumb;
+struct drm_mode_fb_cmd2;
 
 #define DISPLAY_MAX_OUTPUTS	4
 #define DISPLAY_MAX_OVERLAYS	4
@@ -26,6 +30,12 @@ struct dma_fence;
 #define DISPLAY_MAX_SIZE	4096
 #define DISPLAY_DEFAULT_WIDTH	1024
 #define DISPLAY_DEFAULT_HEIGHT	768
+
+/*
+ * The largest dumb buffer: room for a framebuffer of the largest size in
+ * the widest pixels the core knows (8 bytes). No scanout needs more.
+ */
+#define DISPLAY_DUMB_MAX_BYTES	((u64)DISPLAY_MAX_SIZE * DISPLAY_MAX_SIZE * 8)
 
 /**
  * struct display_output - one CRTC, encoder and connector
@@ -66,7 +76,7 @@ struct display_plane_state {
  * @fence: the fence
  * @since: when the wait began
  * @timeout_ms: fence_timeout_ms when it began
- * @skip: fence_skip when it began
+ * @skip: fence_skip when it began, then after each slice of waiting
  * @pid: committing process
  * @comm: its command name
  * @plane: plane name
@@ -90,6 +100,22 @@ struct display_fence_wait {
 	char exporter[32];
 	char name[32];
 	bool reported;
+};
+
+/**
+ * enum display_fence_verdict - what a commit does after a slice of waiting
+ * @DISPLAY_FENCE_SHOWN: the fence signalled, show the new buffer
+ * @DISPLAY_FENCE_SKIP: stop waiting, skip the frame
+ * @DISPLAY_FENCE_REPORT_SKIP: report the timeout, skip the frame
+ * @DISPLAY_FENCE_REPORT_WAIT: report the timeout, wait another slice
+ * @DISPLAY_FENCE_WAIT: wait another slice
+ */
+enum display_fence_verdict {
+	DISPLAY_FENCE_SHOWN,
+	DISPLAY_FENCE_SKIP,
+	DISPLAY_FENCE_REPORT_SKIP,
+	DISPLAY_FENCE_REPORT_WAIT,
+	DISPLAY_FENCE_WAIT,
 };
 
 /**
@@ -148,6 +174,7 @@ int display_crtc_init(struct display_device *ddev, struct display_output *out,
 		      struct drm_plane *primary, struct drm_plane *cursor);
 
 /* display_plane.c */
+const struct drm_format_info *display_format_info(u32 format);
 struct drm_plane *display_plane_create(struct display_device *ddev,
 				       enum drm_plane_type type,
 				       u32 possible_crtcs);
@@ -163,8 +190,32 @@ int display_plane_prepare_fb(struct drm_plane *plane,
 void display_wait_for_fences(struct drm_atomic_state *state);
 void display_fence_debugfs_init(struct display_device *ddev);
 
+/* display_fb.c */
+int display_dumb_create(struct drm_file *file, struct drm_device *dev,
+			struct drm_mode_create_dumb *args);
+struct drm_framebuffer *display_fb_create(struct drm_device *dev,
+					  struct drm_file *file,
+					  const struct drm_mode_fb_cmd2 *cmd);
+
 /* display_output.c */
 int display_output_init(struct display_device *ddev, unsigned int index,
 			unsigned int overlays);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Internals the KUnit tests in tests/ reach. */
+struct seq_file;
+extern const u32 display_plane_formats[];
+extern const unsigned int display_num_plane_formats;
+int display_dumb_layout(u32 width, u32 height, u32 bpp, u32 *pitch,
+			u64 *size);
+int display_fb_check(const struct drm_mode_fb_cmd2 *cmd, const u64 *obj_size,
+		     const char **reason);
+enum display_fence_verdict display_fence_policy(long left, bool reported,
+						bool skip);
+void display_fence_stats_ms(const struct display_fence_stats *stats,
+			    s64 *max_ms, s64 *mean_ms);
+void display_fence_show_totals(struct seq_file *m,
+			       const struct display_fence_stats *stats);
+#endif
 
 #endif /* _DISPLAY_DRV_H_ */

@@ -23,6 +23,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_atomic_helper.h>
 #include <drm/drm_vblank.h>
+#include <kunit/visibility.h>
 
 #include "display_drv.h"
 
@@ -154,6 +155,31 @@ static void display_fence_timed_out(struct display_device *ddev,
 	display_fence_report(ddev, wait);
 }
 
+/**
+ * display_fence_policy - what to do after one slice of waiting for a fence
+ * @left: what dma_fence_wait_timeout() returned: > 0 signalled, 0 timed
+ *        out, < 0 interrupted (a blocking commit got a signal)
+ * @reported: this wait's timeout has been reported already
+ * @skip: fence_skip now
+ *
+ * A timeout is reported once per wait, however many slices it lasts.
+ *
+ * Return: the verdict.
+ */
+VISIBLE_IF_KUNIT enum display_fence_verdict
+display_fence_policy(long left, bool reported, bool skip)
+{
+	if (left > 0)
+		return DISPLAY_FENCE_SHOWN;
+	/* Nothing to report: the committer chose to stop. */
+	if (left < 0)
+		return DISPLAY_FENCE_SKIP;
+	if (!reported)
+		return skip ? DISPLAY_FENCE_REPORT_SKIP : DISPLAY_FENCE_REPORT_WAIT;
+	return skip ? DISPLAY_FENCE_SKIP : DISPLAY_FENCE_WAIT;
+}
+EXPORT_SYMBOL_IF_KUNIT(display_fence_policy);
+
 /*
  * Returns true when the fence signalled, false when the frame is to be
  * skipped. Keeping on waiting goes in fence_timeout_ms slices, rereading
@@ -165,6 +191,7 @@ static void display_fence_timed_out(struct display_device *ddev,
 static bool display_fence_wait(struct display_device *ddev,
 			       struct drm_plane_state *plane_state)
 {
+	enum display_fence_verdict verdict;
 	struct display_fence_wait wait;
 	long left;
 
@@ -172,19 +199,21 @@ static bool display_fence_wait(struct display_device *ddev,
 	for (;;) {
 		left = dma_fence_wait_timeout(wait.fence, true,
 					      msecs_to_jiffies(wait.timeout_ms));
-		if (left != 0)
-			break;
-		if (!wait.reported)
-			display_fence_timed_out(ddev, &wait);
-		wait.reported = true;
 		wait.skip = READ_ONCE(fence_skip);
-		wait.timeout_ms = READ_ONCE(fence_timeout_ms);
-		if (wait.skip)
+		verdict = display_fence_policy(left, wait.reported, wait.skip);
+		if (verdict == DISPLAY_FENCE_REPORT_SKIP ||
+		    verdict == DISPLAY_FENCE_REPORT_WAIT) {
+			display_fence_timed_out(ddev, &wait);
+			wait.reported = true;
+		}
+		if (verdict != DISPLAY_FENCE_WAIT &&
+		    verdict != DISPLAY_FENCE_REPORT_WAIT)
 			break;
+		wait.timeout_ms = READ_ONCE(fence_timeout_ms);
 	}
 	display_fence_wait_end(ddev, &wait);
 
-	return left > 0;
+	return verdict == DISPLAY_FENCE_SHOWN;
 }
 
 /* The flip completes, but its OUT_FENCE says the frame was not shown. */
@@ -256,6 +285,40 @@ int display_plane_prepare_fb(struct drm_plane *plane,
 	return 0;
 }
 
+/**
+ * display_fence_stats_ms - the longest and the mean of the ended waits
+ * @stats: the totals
+ * @max_ms: out: longest wait, in whole milliseconds
+ * @mean_ms: out: mean wait, in whole milliseconds, 0 before any ended
+ */
+VISIBLE_IF_KUNIT void
+display_fence_stats_ms(const struct display_fence_stats *stats,
+		       s64 *max_ms, s64 *mean_ms)
+{
+	*max_ms = div_s64(stats->max_ns, NSEC_PER_MSEC);
+	/* Not total / (done * NSEC_PER_MSEC): the product could wrap. */
+	*mean_ms = stats->done ?
+		   div_s64(div64_s64(stats->total_ns, stats->done), NSEC_PER_MSEC) : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(display_fence_stats_ms);
+
+/**
+ * display_fence_show_totals - the totals line of debugfs fence_waits
+ * @m: the file
+ * @stats: the totals
+ */
+VISIBLE_IF_KUNIT void
+display_fence_show_totals(struct seq_file *m,
+			  const struct display_fence_stats *stats)
+{
+	s64 max_ms, mean_ms;
+
+	display_fence_stats_ms(stats, &max_ms, &mean_ms);
+	seq_printf(m, "total waits %llu timeouts %llu max-ms %lld mean-ms %lld\n",
+		   stats->waits, stats->timeouts, max_ms, mean_ms);
+}
+EXPORT_SYMBOL_IF_KUNIT(display_fence_show_totals);
+
 static int display_fence_waits_show(struct seq_file *m, void *data)
 {
 	struct drm_debugfs_entry *entry = m->private;
@@ -285,9 +348,7 @@ static int display_fence_waits_show(struct seq_file *m, void *data)
 	}
 	spin_unlock(&ddev->fence_lock);
 
-	seq_printf(m, "total waits %llu timeouts %llu max-ms %lld mean-ms %lld\n",
-		   stats.waits, stats.timeouts, div_s64(stats.max_ns, NSEC_PER_MSEC),
-		   stats.done ? div64_s64(stats.total_ns, stats.done * NSEC_PER_MSEC) : 0);
+	display_fence_show_totals(m, &stats);
 	return 0;
 }
 

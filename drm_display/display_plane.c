@@ -13,10 +13,12 @@
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_atomic_helper.h>
+#include <kunit/visibility.h>
 
 #include "display_drv.h"
 
-static const u32 display_plane_formats[] = {
+/* Every one must be in drm_format_info()'s table (a KUnit test checks). */
+VISIBLE_IF_KUNIT const u32 display_plane_formats[] = {
 	DRM_FORMAT_XRGB8888,
 	DRM_FORMAT_ARGB8888,
 	DRM_FORMAT_XBGR8888,
@@ -26,11 +28,34 @@ static const u32 display_plane_formats[] = {
 	DRM_FORMAT_ARGB2101010,
 	DRM_FORMAT_NV12,
 };
+EXPORT_SYMBOL_IF_KUNIT(display_plane_formats);
+VISIBLE_IF_KUNIT const unsigned int display_num_plane_formats =
+	ARRAY_SIZE(display_plane_formats);
+EXPORT_SYMBOL_IF_KUNIT(display_num_plane_formats);
 
 static const u64 display_plane_modifiers[] = {
 	DRM_FORMAT_MOD_LINEAR,
 	DRM_FORMAT_MOD_INVALID,
 };
+
+/**
+ * display_format_info - the format info of one of the planes' formats
+ * @format: DRM fourcc
+ *
+ * Return: the core's info for @format, or NULL when no plane of ours has
+ * it (without the warning drm_format_info() gives for unknown codes).
+ */
+const struct drm_format_info *display_format_info(u32 format)
+{
+	unsigned int i;
+
+	for (i = 0; i < display_num_plane_formats; i++)
+		if (display_plane_formats[i] == format)
+			return drm_format_info(format);
+
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(display_format_info);
 
 void display_plane_state_show(struct display_plane_state *state,
 			      struct drm_framebuffer *fb)
@@ -168,7 +193,7 @@ struct drm_plane *display_plane_create(struct display_device *ddev,
 					     possible_crtcs,
 					     &display_plane_funcs,
 					     display_plane_formats,
-					     ARRAY_SIZE(display_plane_formats),
+					     display_num_plane_formats,
 					     display_plane_modifiers, type,
 					     NULL);
 	if (IS_ERR(plane))

@@ -75,13 +75,33 @@ build_modules() {
 	)
 }
 
+# A test module built for the kernel of KVER $1 (not left over from
+# another tier's build).
+kunit_built() {
+	[ -e "$REPO/$2" ] &&
+		[ "$(modinfo -F vermagic "$REPO/$2" | cut -d' ' -f1)" = "$1" ]
+}
+
 # The KUnit suites run when their module loads; debugfs has their KTAP.
+# Every test module built for this tier's kernel, with its suites.
 kunit_stage() {
-	local env=$1 args
-	mapfile -t args < <(module_args drm_vgem_plus/drm_vgem_plus_kunit.ko)
+	local env=$1 kver args mods=() suites=()
+	# shellcheck source=/dev/null
+	kver=$(. "$env" && echo "$KVER")
+	if kunit_built "$kver" drm_vgem_plus/drm_vgem_plus_kunit.ko; then
+		mods+=(drm_vgem_plus/drm_vgem_plus_kunit.ko)
+		suites+=(drm_vgem_plus)
+	fi
+	if kunit_built "$kver" drm_display/drm_display_kunit.ko; then
+		mods+=(drm_display/drm_display_kunit.ko)
+		suites+=(drm_display_formats drm_display_dumb drm_display_fb
+			 drm_display_fence_policy drm_display_fence_stats)
+	fi
+	[ ${#mods[@]} -gt 0 ] || return 0
+	mapfile -t args < <(module_args "${mods[@]}")
 	stage "$2-kunit" "$REPO/tools/vm/vm-run" --kernel-env "$env" \
 		--outdir "$O/vm/$2-kunit" "${args[@]}" -- \
-		"$REPO/tools/vm/kunit-results" drm_vgem_plus
+		"$REPO/tools/vm/kunit-results" "${suites[@]}"
 }
 
 FUZZ_SEED=${FUZZ_SEED:-20261121}
@@ -122,7 +142,7 @@ tier() {
 		${wrap[@]+"${wrap[@]}"} "$REPO/tools/vm/igt-run" \
 		--results "$O/results-$name.json" \
 		--allow-file "$REPO/igt-tests/kernel-log-allow.txt" "${TESTS[@]}"
-	[ -e "$REPO/drm_vgem_plus/drm_vgem_plus_kunit.ko" ] && kunit_stage "$env" "$name"
+	kunit_stage "$env" "$name"
 	fuzz_stage "$env" "$name"
 }
 
@@ -141,7 +161,8 @@ for t in $TIERS; do
 done
 # Leave the modules built for the Debian kernel, as "make" does.
 [ "$TIERS" = debian ] || build_modules "$O/kernel.env" || FAILED=$((FAILED + 1))
-rm -f "$REPO/drm_vgem_plus/drm_vgem_plus_kunit.ko"
+rm -f "$REPO/drm_vgem_plus/drm_vgem_plus_kunit.ko" \
+	"$REPO/drm_display/drm_display_kunit.ko"
 
 echo "results: $O/results-*.json, guest kernel logs: $O/vm/check-*/kernel.log"
 echo "check: $PASSED passed, $FAILED failed, $SKIPPED skipped"
