@@ -76,10 +76,15 @@ static struct dma_fence *display_fence_culprit(struct dma_fence *fence)
 static void display_fence_describe_buffer(struct display_fence_wait *wait,
 					  struct drm_framebuffer *fb)
 {
-	struct drm_gem_object *obj = fb->obj[0];
-	struct dma_buf *dmabuf = obj->import_attach ?
+	struct drm_gem_object *obj = fb ? fb->obj[0] : NULL;
+	struct dma_buf *dmabuf = obj && obj->import_attach ?
 				 obj->import_attach->dmabuf : NULL;
 
+	/* An IN_FENCE_FD on a plane being switched off: no buffer. */
+	if (!obj) {
+		strscpy(wait->exporter, "none", sizeof(wait->exporter));
+		return;
+	}
 	if (!dmabuf) {
 		strscpy(wait->exporter, "drm_display", sizeof(wait->exporter));
 		return;

@@ -849,6 +849,77 @@ static void test_in_fence(void)
 	scanout_teardown();
 }
 
+/* A plane of our CRTC that is not its primary, off after scanout_setup(). */
+static uint32_t other_plane(void)
+{
+	drmModePlaneResPtr planes = drmModeGetPlaneResources(data.display);
+	uint32_t id = 0;
+	int i;
+
+	igt_assert(planes);
+	for (i = 0; i < (int)planes->count_planes && !id; i++) {
+		drmModePlanePtr p = drmModeGetPlane(data.display,
+						    planes->planes[i]);
+
+		igt_assert(p);
+		if (p->plane_id != data.out.primary_id && !p->fb_id &&
+		    p->possible_crtcs & (1u << data.out.crtc_index))
+			id = p->plane_id;
+		drmModeFreePlane(p);
+	}
+	drmModeFreePlaneResources(planes);
+	igt_require_f(id, "no plane besides the primary\n");
+	return id;
+}
+
+/*
+ * An IN_FENCE_FD on a plane that ends up without a framebuffer still
+ * holds the commit back, as with the atomic helpers, and there is no
+ * buffer to name (drm_display used to oops here, found by the fuzzer).
+ */
+static void test_in_fence_no_fb(void)
+{
+	uint32_t plane = other_plane(), c, fence;
+	drmModeAtomicReqPtr req;
+	struct fence_waits fw;
+	int sf;
+
+	scanout_setup();
+	c = vgem_plus_create(data.vgem, 4096);
+	fence = fence_attach(c, VGEM_FENCE_WRITE);
+	sf = fence_export(fence);
+
+	req = drmModeAtomicAlloc();
+	igt_assert(req);
+	igt_assert_lt(0, drmModeAtomicAddProperty(req, plane,
+		kms_prop_id(data.display, plane, DRM_MODE_OBJECT_PLANE, "FB_ID"), 0));
+	igt_assert_lt(0, drmModeAtomicAddProperty(req, plane,
+		kms_prop_id(data.display, plane, DRM_MODE_OBJECT_PLANE, "CRTC_ID"), 0));
+	igt_assert_lt(0, drmModeAtomicAddProperty(req, plane,
+		kms_prop_id(data.display, plane, DRM_MODE_OBJECT_PLANE,
+			    "IN_FENCE_FD"), sf));
+	igt_assert_lt(0, drmModeAtomicAddProperty(req, data.out.primary_id,
+						  data.out.primary_fb_prop,
+						  data.buf[BUF_B].fb_id));
+	igt_assert_eq(drmModeAtomicCommit(data.display, req,
+					  DRM_MODE_ATOMIC_NONBLOCK |
+					  DRM_MODE_PAGE_FLIP_EVENT,
+					  kms_user_data(7)), 0);
+	drmModeAtomicFree(req);
+	fd_close(sf);
+	expect_no_event(BLOCKED_MS, "the plane's IN_FENCE_FD is unsignalled");
+
+	read_fence_waits(&fw);
+	igt_assert_eq(fw.num_waits, 1);
+	igt_assert_eq_u64(fw.wait[0].ino, 0);
+	igt_assert_f(!strcmp(fw.wait[0].exporter, "none"),
+		     "exporter of no buffer: %s\n", fw.wait[0].exporter);
+
+	signal_and_land(fence, 7);
+	gem_close(data.vgem, c);
+	scanout_teardown();
+}
+
 static void check_out_fence_info(int sf)
 {
 	struct sync_fence_info fi;
@@ -1355,6 +1426,13 @@ igt_main
 	igt_subtest("in-fence-fd") {
 		recover();
 		test_in_fence();
+	}
+
+	igt_describe("An IN_FENCE_FD on a plane left without a framebuffer "
+		     "holds the commit back without naming a buffer.");
+	igt_subtest("in-fence-no-fb") {
+		recover();
+		test_in_fence_no_fb();
 	}
 
 	igt_describe("OUT_FENCE_PTR gives a sync_file that signals when the "
