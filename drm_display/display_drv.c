@@ -78,6 +78,7 @@ static void display_atomic_commit_tail(struct drm_atomic_state *state)
 					DRM_PLANE_COMMIT_ACTIVE_ONLY);
 	drm_atomic_helper_commit_hw_done(state);
 	drm_atomic_helper_wait_for_flip_done(dev, state);
+	display_debugfs_commit_done(state);
 	drm_atomic_helper_cleanup_planes(dev, state);
 }
 
@@ -138,6 +139,10 @@ static int __init display_probe(struct platform_device *pdev)
 		return ret;
 
 	ret = display_modeset_init(ddev);
+	if (ret)
+		return ret;
+
+	ret = display_debugfs_init(ddev);
 	if (ret)
 		return ret;
 
