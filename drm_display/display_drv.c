@@ -37,7 +37,12 @@ MODULE_PARM_DESC(num_overlays, "Overlay planes per CRTC, 0 to 4 (default 1)");
 
 static struct platform_device *display_pdev;
 
-DEFINE_DRM_GEM_FOPS(display_fops);
+/* DEFINE_DRM_GEM_FOPS() with fdinfo: drm-client-id names a file in debugfs. */
+static const struct file_operations display_fops = {
+	.owner = THIS_MODULE,
+	DRM_GEM_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
 
 static const struct drm_driver display_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC,
