@@ -37,7 +37,12 @@ MODULE_PARM_DESC(num_overlays, "Overlay planes per CRTC, 0 to 4 (default 1)");
 
 static struct platform_device *display_pdev;
 
-DEFINE_DRM_GEM_FOPS(display_fops);
+/* DEFINE_DRM_GEM_FOPS() with fdinfo: drm-client-id names a file in debugfs. */
+static const struct file_operations display_fops = {
+	.owner = THIS_MODULE,
+	DRM_GEM_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
 
 static const struct drm_driver display_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC,
@@ -78,6 +83,7 @@ static void display_atomic_commit_tail(struct drm_atomic_state *state)
 					DRM_PLANE_COMMIT_ACTIVE_ONLY);
 	drm_atomic_helper_commit_hw_done(state);
 	drm_atomic_helper_wait_for_flip_done(dev, state);
+	display_debugfs_commit_done(state);
 	drm_atomic_helper_cleanup_planes(dev, state);
 }
 
@@ -138,6 +144,10 @@ static int __init display_probe(struct platform_device *pdev)
 		return ret;
 
 	ret = display_modeset_init(ddev);
+	if (ret)
+		return ret;
+
+	ret = display_debugfs_init(ddev);
 	if (ret)
 		return ret;
 

@@ -17,6 +17,7 @@
 #include <drm/drm_gem_atomic_helper.h>
 #include <drm/drm_plane.h>
 
+struct display_dump;
 struct dma_fence;
 struct drm_file;
 struct drm_format_info;
@@ -142,6 +143,7 @@ struct display_fence_stats {
  * @fence_lock: protects @fence_waits and @fence_stats
  * @fence_waits: waits in progress
  * @fence_stats: totals
+ * @dump: what the debugfs state dump shows (display_debugfs.c)
  */
 struct display_device {
 	struct drm_device drm;
@@ -150,6 +152,7 @@ struct display_device {
 	spinlock_t fence_lock; /* see @fence_lock above */
 	struct list_head fence_waits;
 	struct display_fence_stats fence_stats;
+	struct display_dump *dump;
 };
 
 static inline struct display_plane_state *
@@ -189,6 +192,13 @@ int display_plane_prepare_fb(struct drm_plane *plane,
 			     struct drm_plane_state *state);
 void display_wait_for_fences(struct drm_atomic_state *state);
 void display_fence_debugfs_init(struct display_device *ddev);
+
+/* display_debugfs.c */
+int display_debugfs_init(struct display_device *ddev);
+void display_debugfs_commit_begin(struct drm_atomic_state *state);
+void display_debugfs_plane_shown(struct drm_plane_state *state,
+				 struct drm_framebuffer *shown, bool skipped);
+void display_debugfs_commit_done(struct drm_atomic_state *state);
 
 /* display_fb.c */
 int display_dumb_create(struct drm_file *file, struct drm_device *dev,

@@ -249,15 +249,18 @@ void display_wait_for_fences(struct drm_atomic_state *state)
 	struct drm_plane *plane;
 	int i;
 
+	display_debugfs_commit_begin(state);
 	for_each_oldnew_plane_in_state(state, plane, old_state, new_state, i) {
 		dnew = to_display_plane_state(new_state);
 		if (!dnew->fence || display_fence_wait(ddev, new_state)) {
 			display_plane_state_show(dnew, new_state->fb);
+			display_debugfs_plane_shown(new_state, dnew->shown, false);
 			continue;
 		}
 
 		display_plane_state_keep_shown(dnew,
 					       to_display_plane_state(old_state));
+		display_debugfs_plane_shown(new_state, dnew->shown, true);
 		display_fence_fail_out_fence(state, new_state->crtc);
 	}
 }

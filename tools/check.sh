@@ -150,8 +150,8 @@ mkdir -p "$O"
 stage host bash "$REPO/igt-tests/selftest/run.sh" "$O/selftest"
 
 mapfile -t TESTS < <(test_binaries)
-# igt_kmod_load() in the unload tests reloads the module from here.
-export IGT_KMOD_DIR=$REPO/drm_vgem_plus
+# igt_kmod_load() in the unload tests reloads the modules from these.
+export IGT_KMOD_DIR=$REPO/drm_vgem_plus:$REPO/drm_display
 for t in $TIERS; do
 	case $t in
 	debian) tier debian "$O/kernel.env" ;;

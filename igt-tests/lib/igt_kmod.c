@@ -40,18 +40,40 @@ bool igt_kmod_is_loaded(const char *mod_name)
 	return found;
 }
 
-int igt_kmod_load(const char *mod_name, const char *opts)
+/*
+ * The first $IGT_KMOD_DIR/<mod_name>.ko that exists, in a ':'-separated
+ * list of directories: our modules are built in directories of their own.
+ */
+static int kmod_path(const char *mod_name, char *path, size_t size)
 {
-	const char *dir = getenv("IGT_KMOD_DIR");
-	char path[PATH_MAX];
-	int fd, ret;
+	const char *dir = getenv("IGT_KMOD_DIR"), *end;
+	int len;
 
 	if (!dir || !*dir) {
 		igt_debug("IGT_KMOD_DIR not set, cannot load %s\n", mod_name);
 		return -ENOENT;
 	}
-	if (snprintf(path, sizeof(path), "%s/%s.ko", dir, mod_name) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
+	for (; *dir; dir = *end ? end + 1 : end) {
+		end = dir + strcspn(dir, ":");
+		len = snprintf(path, size, "%.*s/%s.ko", (int)(end - dir), dir,
+			       mod_name);
+		if (len >= (int)size)
+			return -ENAMETOOLONG;
+		if (end > dir && access(path, R_OK) == 0)
+			return 0;
+	}
+	igt_debug("no %s.ko in IGT_KMOD_DIR=%s\n", mod_name, getenv("IGT_KMOD_DIR"));
+	return -ENOENT;
+}
+
+int igt_kmod_load(const char *mod_name, const char *opts)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	ret = kmod_path(mod_name, path, sizeof(path));
+	if (ret)
+		return ret;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

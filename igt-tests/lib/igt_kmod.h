@@ -12,9 +12,10 @@
 bool igt_kmod_is_loaded(const char *mod_name);
 
 /*
- * finit_module() of $IGT_KMOD_DIR/<mod_name>.ko with the parameter string
- * opts (may be NULL).  Returns 0 (also if already loaded) or -errno;
- * -ENOENT if IGT_KMOD_DIR is not set or the file does not exist.
+ * finit_module() of <dir>/<mod_name>.ko, for the first directory <dir> of
+ * the ':'-separated list $IGT_KMOD_DIR that has it, with the parameter
+ * string opts (may be NULL).  Returns 0 (also if already loaded) or
+ * -errno; -ENOENT if IGT_KMOD_DIR is not set or no directory has the file.
  */
 int igt_kmod_load(const char *mod_name, const char *opts);
 

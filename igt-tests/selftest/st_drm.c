@@ -62,6 +62,8 @@ igt_main
 		igt_assert_eq(igt_kmod_load("igt_selftest_no_such_module", NULL), -ENOENT);
 		setenv("IGT_KMOD_DIR", "/nonexistent-igt-kmod-dir", 1);
 		igt_assert_eq(igt_kmod_load("igt_selftest_no_such_module", "x=1"), -ENOENT);
+		setenv("IGT_KMOD_DIR", "/nonexistent-a::/nonexistent-b", 1);
+		igt_assert_eq(igt_kmod_load("igt_selftest_no_such_module", NULL), -ENOENT);
 		ret = igt_kmod_unload("igt_selftest_no_such_module");
 		/* -ENOENT as root, -EPERM otherwise, -ENOSYS in some sandboxes */
 		igt_assert_f(ret < 0, "unload returned %d\n", ret);

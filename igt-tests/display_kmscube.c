@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kmscube on drm_display: mesa knows no driver by that name and falls
+ * back to kms_swrast, llvmpipe rendering into our dumb buffers, which it
+ * scans out with ADDFB2 and page flips. Each subtest runs kmscube for a
+ * fixed number of frames under a time limit: it must exit 0, and the
+ * debugfs dump must have counted about as many flips.
+ *
+ * Debian's kmscube quits at once when its stdin is readable (even at
+ * EOF): it gets a pipe nobody writes to.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "igt.h"
+#include "igt_display_dump.h"
+
+#define KMSCUBE		"/usr/bin/kmscube"
+#define FRAMES		24
+/*
+ * 10 to 20 s each for 24 frames under TCG, 35 s and more on the debug
+ * kernel with other guests about: a hang ends here, before igt-run's
+ * 120 s.
+ */
+#define TIME_LIMIT_S	90
+/* The modeset before the first frame, the RMFB of the last at exit. */
+#define EXTRA_FLIPS	3
+
+static char card[64];
+static pid_t child = -1;
+
+/* The card node of drm_display, by driver name, not by number. */
+static void find_card(void)
+{
+	drmVersionPtr v;
+	int i, fd;
+
+	for (i = 0; i < 16 && !card[0]; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		if (v && !strcmp(v->name, "drm_display"))
+			snprintf(card, sizeof(card), "%s", path);
+		drmFreeVersion(v);
+		close(fd);
+	}
+	igt_require_f(card[0], "no drm_display card\n");
+}
+
+/*
+ * Flips and skipped frames summed over every CRTC. The file is open only
+ * while reading: kmscube must find no DRM master in its way.
+ */
+static void count_flips(unsigned long long *flips, unsigned long long *skipped)
+{
+	int fd = open(card, O_RDWR | O_CLOEXEC);
+	struct dump_crtc c;
+	drmModeResPtr res;
+	int i;
+
+	igt_assert_lte(0, fd);
+	res = drmModeGetResources(fd);
+	igt_assert(res);
+	*flips = *skipped = 0;
+	for (i = 0; i < res->count_crtcs; i++) {
+		dump_get_crtc_by_index(fd, i, &c);
+		*flips += c.flips;
+		*skipped += c.skipped;
+	}
+	drmModeFreeResources(res);
+	close(fd);
+}
+
+/* A killed kmscube can take seconds to tear its threads down. */
+static void kill_child(void)
+{
+	struct timespec start = {};
+
+	if (child <= 0)
+		return;
+	kill(child, SIGKILL);
+	while (waitpid(child, NULL, WNOHANG) == 0 &&
+	       igt_nsec_elapsed(&start) < 20000000000ull)
+		usleep(50000);
+	child = -1;
+}
+
+/* Runs kmscube with @mode; its output goes to @out (a memfd). */
+static int run_kmscube(const char *mode, int out, double *seconds)
+{
+	char count[16];
+	const char *argv[] = { KMSCUBE, "-D", card, "-c", count, "-M", mode,
+			       NULL };
+	struct timespec start = {};
+	int status, in[2];
+	pid_t ret;
+
+	snprintf(count, sizeof(count), "%d", FRAMES);
+	igt_assert_eq(pipe2(in, O_CLOEXEC), 0);
+	igt_nsec_elapsed(&start);
+	fflush(NULL);
+	child = fork();
+	igt_assert_lte(0, child);
+	if (child == 0) {
+		dup2(in[0], STDIN_FILENO);
+		dup2(out, STDOUT_FILENO);
+		dup2(out, STDERR_FILENO);
+		execv(KMSCUBE, (char **)argv);
+		_exit(127);
+	}
+	close(in[0]);
+
+	/* in[1] stays open and silent until kmscube is done. */
+	while ((ret = waitpid(child, &status, WNOHANG)) == 0) {
+		if (igt_nsec_elapsed(&start) > TIME_LIMIT_S * 1000000000ull) {
+			close(in[1]);
+			kill_child();
+			igt_assert_f(false, "kmscube -M %s still running after %d s\n",
+				     mode, TIME_LIMIT_S);
+		}
+		usleep(50000);
+	}
+	igt_assert_eq(ret, child);
+	child = -1;
+	close(in[1]);
+	*seconds = igt_nsec_elapsed(&start) / 1e9;
+	return status;
+}
+
+/* The last @lines lines of what kmscube printed, for the log. */
+static void show_output(int out, const char *what, int lines)
+{
+	off_t len = lseek(out, 0, SEEK_END);
+	char *text, *p;
+	int n = 0;
+
+	if (len <= 0)
+		return;
+	text = mmap(NULL, len, PROT_READ, MAP_PRIVATE, out, 0);
+	igt_assert(text != MAP_FAILED);
+	for (p = text + len - 1; p > text && n <= lines; p--)
+		n += *p == '\n';
+	igt_info("%s:\n%.*s\n", what, (int)(text + len - p), p);
+	munmap(text, len);
+}
+
+static bool output_has(int out, const char *needle)
+{
+	off_t len = lseek(out, 0, SEEK_END);
+	char *text;
+	bool found;
+
+	if (len <= 0)
+		return false;
+	text = mmap(NULL, len, PROT_READ, MAP_PRIVATE, out, 0);
+	igt_assert(text != MAP_FAILED);
+	found = memmem(text, len, needle, strlen(needle));
+	munmap(text, len);
+	return found;
+}
+
+static void test_kmscube(const char *mode)
+{
+	unsigned long long flips0, skipped0, flips, skipped;
+	char last[64];
+	double seconds;
+	int out, status;
+
+	out = memfd_create("kmscube-output", MFD_CLOEXEC);
+	igt_assert_lte(0, out);
+	count_flips(&flips0, &skipped0);
+
+	status = run_kmscube(mode, out, &seconds);
+	igt_info("kmscube -M %s -c %d: %.1f s\n", mode, FRAMES, seconds);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		show_output(out, "kmscube's output ends", 15);
+		igt_assert_f(false, "kmscube -M %s: status %#x\n", mode, status);
+	}
+	/* It counts from 0: the last report is of frame FRAMES - 1. */
+	snprintf(last, sizeof(last), "Rendered %d frames", FRAMES - 1);
+	if (!output_has(out, last)) {
+		show_output(out, "kmscube's output ends", 15);
+		igt_assert_f(false, "kmscube never reported \"%s\"\n", last);
+	}
+	if (output_has(out, "llvmpipe"))
+		igt_info("rendered by llvmpipe (kms_swrast)\n");
+
+	count_flips(&flips, &skipped);
+	igt_info("flips %llu -> %llu\n", flips0, flips);
+	igt_assert_f(flips - flips0 >= FRAMES &&
+		     flips - flips0 <= FRAMES + EXTRA_FLIPS,
+		     "%llu flips for %d frames\n", flips - flips0, FRAMES);
+	igt_assert_eq_u64(skipped, skipped0);
+	close(out);
+}
+
+igt_main
+{
+	igt_fixture {
+		igt_require_f(access(KMSCUBE, X_OK) == 0,
+			      KMSCUBE " not installed (tools/setup.sh installs it)\n");
+		find_card();
+	}
+
+	igt_describe("kmscube's smooth shaded cube, rendered by llvmpipe into "
+		     "dumb buffers and flipped.");
+	igt_subtest("smooth")
+		test_kmscube("smooth");
+
+	igt_describe("kmscube's RGBA textured cube.");
+	igt_subtest("rgba")
+		test_kmscube("rgba");
+
+	igt_describe("kmscube's NV12 textured cube, two images converted in "
+		     "the shader.");
+	igt_subtest("nv12-2img")
+		test_kmscube("nv12-2img");
+
+	igt_fixture
+		kill_child();
+}
