@@ -282,9 +282,16 @@ int display_plane_prepare_fb(struct drm_plane *plane,
 	struct display_plane_state *dstate = to_display_plane_state(state);
 	int ret;
 
-	ret = drm_gem_plane_helper_prepare_fb(plane, state);
-	if (ret)
-		return ret;
+	/*
+	 * 6.12's helper takes a reference on an explicit fence before it
+	 * returns early for a plane without a framebuffer, and never drops
+	 * it: such a plane's IN_FENCE_FD is simply ours to wait for.
+	 */
+	if (state->fb) {
+		ret = drm_gem_plane_helper_prepare_fb(plane, state);
+		if (ret)
+			return ret;
+	}
 
 	dstate->fence = state->fence;
 	state->fence = NULL;

@@ -849,6 +849,20 @@ static void test_in_fence(void)
 	scanout_teardown();
 }
 
+static int module_refcount(const char *module)
+{
+	char path[64], text[16] = "";
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", module);
+	fd = open(path, O_RDONLY);
+	igt_assert_lte(0, fd);
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	igt_assert_lt(0, n);
+	return atoi(text);
+}
+
 /* A plane of our CRTC that is not its primary, off after scanout_setup(). */
 static uint32_t other_plane(void)
 {
@@ -879,6 +893,7 @@ static uint32_t other_plane(void)
  */
 static void test_in_fence_no_fb(void)
 {
+	int refs = module_refcount("drm_vgem_plus");
 	uint32_t plane = other_plane(), c, fence;
 	drmModeAtomicReqPtr req;
 	struct fence_waits fw;
@@ -918,6 +933,9 @@ static void test_in_fence_no_fb(void)
 	signal_and_land(fence, 7);
 	gem_close(data.vgem, c);
 	scanout_teardown();
+
+	/* Each vgem fence pins drm_vgem_plus until its last reference goes. */
+	igt_assert_eq(module_refcount("drm_vgem_plus"), refs);
 }
 
 static void check_out_fence_info(int sf)
