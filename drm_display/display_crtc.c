@@ -5,6 +5,7 @@
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_modes.h>
 #include <drm/drm_vblank.h>
 
@@ -17,16 +18,20 @@
 /*
  * A slow guest can miss frames: the timer then skips them quietly, as a
  * display would, instead of firing late ones back to back or logging.
+ * Once vblanks are off it stops by itself: see display_disable_vblank().
  */
 static enum hrtimer_restart display_vblank_fire(struct hrtimer *timer)
 {
 	struct display_output *out = container_of(timer, struct display_output,
 						  vblank_timer);
 
-	hrtimer_forward_now(timer, out->period);
+	if (!READ_ONCE(out->vblank_on))
+		return HRTIMER_NORESTART;
+
+	hrtimer_forward_now(timer, READ_ONCE(out->period));
 	drm_crtc_handle_vblank(&out->crtc);
 
-	return HRTIMER_RESTART;
+	return READ_ONCE(out->vblank_on) ? HRTIMER_RESTART : HRTIMER_NORESTART;
 }
 
 static int display_enable_vblank(struct drm_crtc *crtc)
@@ -35,15 +40,35 @@ static int display_enable_vblank(struct drm_crtc *crtc)
 	struct display_output *out = crtc_to_output(crtc);
 
 	drm_calc_timestamping_constants(crtc, &crtc->mode);
-	out->period = ns_to_ktime(vblank->framedur_ns);
+	WRITE_ONCE(out->period, ns_to_ktime(vblank->framedur_ns));
+	WRITE_ONCE(out->vblank_on, true);
 	hrtimer_start(&out->vblank_timer, out->period, HRTIMER_MODE_REL);
 
 	return 0;
 }
 
+/*
+ * The DRM core calls this with event_lock or vblank_time_lock held, both
+ * of which drm_handle_vblank() takes: waiting here for a running timer
+ * callback (hrtimer_cancel()) deadlocks the two CPUs. The callback that
+ * cannot be cancelled finds vblanks disabled under those locks, and the
+ * flag stops it from re-arming; display_crtc_stop_timer() waits for it
+ * before the output goes away.
+ */
 static void display_disable_vblank(struct drm_crtc *crtc)
 {
-	hrtimer_cancel(&crtc_to_output(crtc)->vblank_timer);
+	struct display_output *out = crtc_to_output(crtc);
+
+	WRITE_ONCE(out->vblank_on, false);
+	hrtimer_try_to_cancel(&out->vblank_timer);
+}
+
+static void display_crtc_stop_timer(struct drm_device *dev, void *data)
+{
+	struct display_output *out = data;
+
+	WRITE_ONCE(out->vblank_on, false);
+	hrtimer_cancel(&out->vblank_timer);
 }
 
 /*
@@ -182,5 +207,6 @@ int display_crtc_init(struct display_device *ddev, struct display_output *out,
 	hrtimer_init(&out->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	out->vblank_timer.function = display_vblank_fire;
 
-	return 0;
+	return drmm_add_action_or_reset(&ddev->drm, display_crtc_stop_timer,
+					out);
 }

@@ -45,6 +45,7 @@ struct drm_mode_fb_cmd2;
  * @connector: always connected virtual connector
  * @vblank_timer: fires once per frame of the current mode
  * @period: frame duration of the current mode
+ * @vblank_on: vblanks are enabled; the timer stops re-arming once clear
  */
 struct display_output {
 	struct drm_crtc crtc;
@@ -52,6 +53,7 @@ struct display_output {
 	struct drm_connector connector;
 	struct hrtimer vblank_timer;
 	ktime_t period;
+	bool vblank_on;
 };
 
 /**

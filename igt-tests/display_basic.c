@@ -7,7 +7,9 @@
  * drm_vgem_plus and the system dma-heap.
  */
 
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -912,6 +914,44 @@ static drmModeModeInfo mode_640x480(uint32_t clock)
 	return m;
 }
 
+static void run_on_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	igt_assert_eq(sched_setaffinity(0, sizeof(set), &set), 0);
+}
+
+/*
+ * Switching the CRTC off stops vblanks under locks that the vblank
+ * handler takes: a timer firing at 480 Hz on another CPU meanwhile must
+ * neither deadlock (upstream vkms of 6.12 waits for the handler there)
+ * nor keep firing. The timer starts on the CPU that enables vblanks.
+ */
+static void test_vblank_off_race(int fd, const struct kms_output *out)
+{
+	drmModeModeInfo fast = mode_640x480(480 * 800 * 525 / 1000);
+	union drm_wait_vblank vbl;
+	struct kms_fb fb;
+	int i;
+
+	igt_require_f(sysconf(_SC_NPROCESSORS_ONLN) >= 2, "needs two CPUs\n");
+	kms_dumb_fb_create(fd, 640, 480, DRM_FORMAT_XRGB8888, &fb);
+	for (i = 0; i < 500; i++) {
+		run_on_cpu(i & 1);
+		igt_assert_eq(kms_atomic_modeset(fd, out, &fast, fb.fb_id, 0,
+						 NULL), 0);
+		igt_assert_eq(wait_vblank(fd, out->crtc_index,
+					  DRM_VBLANK_RELATIVE, 1, &vbl), 0);
+		run_on_cpu(!(i & 1));
+		igt_assert_eq(kms_atomic_disable(fd, out, 0, NULL), 0);
+		igt_assert_eq(wait_vblank(fd, out->crtc_index,
+					  DRM_VBLANK_RELATIVE, 1, &vbl), -EINVAL);
+	}
+	kms_fb_remove(fd, &fb);
+}
+
 static void test_mode_validation(int fd, const struct kms_output *out)
 {
 	const uint32_t test = DRM_MODE_ATOMIC_TEST_ONLY;
@@ -1240,6 +1280,14 @@ igt_main
 		igt_subtest("vblank-wait") {
 			kms_disable_all(fd);
 			test_vblank_wait(fd, &output);
+			kms_disable_all(fd);
+		}
+
+		igt_describe("Switching a 480 Hz CRTC off and on 500 times neither "
+			     "deadlocks nor leaves vblanks running.");
+		igt_subtest("vblank-off-race") {
+			kms_disable_all(fd);
+			test_vblank_off_race(fd, &output);
 			kms_disable_all(fd);
 		}
 
