@@ -34,14 +34,6 @@
 #include "igt_display_dump.h"
 #include "igt_dmabuf.h"
 
-#ifndef DRM_IOCTL_MODE_CLOSEFB
-struct drm_mode_closefb {
-	__u32 fb_id;
-	__u32 pad;
-};
-#define DRM_IOCTL_MODE_CLOSEFB	DRM_IOWR(0xD0, struct drm_mode_closefb)
-#endif
-
 #define EXPORTER		"drm_vgem_plus"
 #define PARAM_TIMEOUT		"/sys/module/drm_display/parameters/fence_timeout_ms"
 #define PARAM_SKIP		"/sys/module/drm_display/parameters/fence_skip"
@@ -133,43 +125,10 @@ static void fd_close(int fd)
 
 /* ---- module parameters ------------------------------------------------ */
 
-/* Async-signal-safe: the exit and signal handlers use it. */
-static bool param_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t len = strlen(val);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	ok = write(fd, val, len) == len;
-	close(fd);
-	return ok;
-}
-
-static void param_read(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t len;
-
-	igt_assert_f(fd >= 0, "cannot open %s: %m\n", path);
-	len = read(fd, buf, size - 1);
-	close(fd);
-	igt_assert_f(len > 0, "cannot read %s\n", path);
-	buf[len] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 static void param_set(const char *path, const char *val)
 {
-	char now[16];
-
 	igt_assert(data.params_saved);
-	igt_assert_f(param_write(path, val), "cannot write %s to %s: %m\n",
-		     val, path);
-	param_read(path, now, sizeof(now));
-	igt_assert_f(!strcmp(now, val), "%s reads %s after writing %s\n",
-		     path, now, val);
+	igt_sysfs_set(path, val);
 }
 
 static void params_restore(void)
@@ -179,7 +138,7 @@ static void params_restore(void)
 	if (!data.params_saved)
 		return;
 	for (i = 0; i < NUM_PARAMS; i++)
-		param_write(param_paths[i], data.saved[i]);
+		igt_sysfs_write(param_paths[i], data.saved[i]);
 }
 
 /* ---- fences ----------------------------------------------------------- */
@@ -1149,7 +1108,7 @@ igt_main
 			data.buf[i].dmabuf = -1;
 		for (i = 0; i < (int)ARRAY_SIZE(data.fds); i++)
 			data.fds[i] = -1;
-		param_read("/proc/self/comm", data.comm, sizeof(data.comm));
+		igt_sysfs_read("/proc/self/comm", data.comm, sizeof(data.comm));
 
 		data.display = drm_open_driver(DRIVER_DISPLAY);
 		kms_require_atomic(data.display);
@@ -1168,7 +1127,7 @@ igt_main
 		}
 
 		for (i = 0; i < NUM_PARAMS; i++)
-			param_read(param_paths[i], data.saved[i],
+			igt_sysfs_read(param_paths[i], data.saved[i],
 				   sizeof(data.saved[i]));
 		data.params_saved = true;
 		install_handlers();

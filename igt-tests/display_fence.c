@@ -164,43 +164,10 @@ static void fd_close_all(void)
 
 /* ---- module parameters ------------------------------------------------ */
 
-/* Async-signal-safe: the exit and signal handlers use it. */
-static bool param_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t len = strlen(val);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	ok = write(fd, val, len) == len;
-	close(fd);
-	return ok;
-}
-
-static void param_read(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t len;
-
-	igt_assert_f(fd >= 0, "cannot open %s: %m\n", path);
-	len = read(fd, buf, size - 1);
-	close(fd);
-	igt_assert_f(len > 0, "cannot read %s\n", path);
-	buf[len] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 static void param_set(const char *path, const char *val)
 {
-	char now[16];
-
 	igt_assert(data.params_saved);
-	igt_assert_f(param_write(path, val), "cannot write %s to %s: %m\n",
-		     val, path);
-	param_read(path, now, sizeof(now));
-	igt_assert_f(!strcmp(now, val), "%s reads %s after writing %s\n",
-		     path, now, val);
+	igt_sysfs_set(path, val);
 }
 
 /* Async-signal-safe. */
@@ -208,8 +175,8 @@ static void params_restore(void)
 {
 	if (!data.params_saved)
 		return;
-	param_write(PARAM_TIMEOUT, data.saved_timeout);
-	param_write(PARAM_SKIP, data.saved_skip);
+	igt_sysfs_write(PARAM_TIMEOUT, data.saved_timeout);
+	igt_sysfs_write(PARAM_SKIP, data.saved_skip);
 }
 
 static void params_check_restored(void)
@@ -217,8 +184,8 @@ static void params_check_restored(void)
 	char timeout[16], skip[16];
 
 	params_restore();
-	param_read(PARAM_TIMEOUT, timeout, sizeof(timeout));
-	param_read(PARAM_SKIP, skip, sizeof(skip));
+	igt_sysfs_read(PARAM_TIMEOUT, timeout, sizeof(timeout));
+	igt_sysfs_read(PARAM_SKIP, skip, sizeof(skip));
 	igt_assert_f(!strcmp(timeout, data.saved_timeout) &&
 		     !strcmp(skip, data.saved_skip),
 		     "parameters not restored: %s %s, were %s %s\n",
@@ -849,20 +816,6 @@ static void test_in_fence(void)
 	scanout_teardown();
 }
 
-static int module_refcount(const char *module)
-{
-	char path[64], text[16] = "";
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", module);
-	fd = open(path, O_RDONLY);
-	igt_assert_lte(0, fd);
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	igt_assert_lt(0, n);
-	return atoi(text);
-}
-
 /* A plane of our CRTC that is not its primary, off after scanout_setup(). */
 static uint32_t other_plane(void)
 {
@@ -893,7 +846,7 @@ static uint32_t other_plane(void)
  */
 static void test_in_fence_no_fb(void)
 {
-	int refs = module_refcount("drm_vgem_plus");
+	int refs = igt_module_refcount("drm_vgem_plus");
 	uint32_t plane = other_plane(), c, fence;
 	drmModeAtomicReqPtr req;
 	struct fence_waits fw;
@@ -935,7 +888,7 @@ static void test_in_fence_no_fb(void)
 	scanout_teardown();
 
 	/* Each vgem fence pins drm_vgem_plus until its last reference goes. */
-	igt_assert_eq(module_refcount("drm_vgem_plus"), refs);
+	igt_assert_eq(igt_module_refcount("drm_vgem_plus"), refs);
 }
 
 static void check_out_fence_info(int sf)
@@ -1350,8 +1303,8 @@ static void test_debugfs_format(void)
 	char timeout[16], skip[16], want[64];
 	char *text;
 
-	param_read(PARAM_TIMEOUT, timeout, sizeof(timeout));
-	param_read(PARAM_SKIP, skip, sizeof(skip));
+	igt_sysfs_read(PARAM_TIMEOUT, timeout, sizeof(timeout));
+	igt_sysfs_read(PARAM_SKIP, skip, sizeof(skip));
 
 	/* Idle: the policy line and the total line, nothing else. */
 	text = drm_debugfs_read(data.display, "fence_waits");
@@ -1398,7 +1351,7 @@ igt_main
 			data.buf[i].dmabuf = -1;
 		for (i = 0; i < (int)ARRAY_SIZE(data.fds); i++)
 			data.fds[i] = -1;
-		param_read("/proc/self/comm", data.comm, sizeof(data.comm));
+		igt_sysfs_read("/proc/self/comm", data.comm, sizeof(data.comm));
 
 		data.display = drm_open_driver(DRIVER_DISPLAY);
 		kms_require_atomic(data.display);
@@ -1417,9 +1370,9 @@ igt_main
 						WIP_VGEM_FENCE_NOTIMEOUT));
 		data.vgem_client = drm_client_id(data.vgem);
 
-		param_read(PARAM_TIMEOUT, data.saved_timeout,
+		igt_sysfs_read(PARAM_TIMEOUT, data.saved_timeout,
 			   sizeof(data.saved_timeout));
-		param_read(PARAM_SKIP, data.saved_skip, sizeof(data.saved_skip));
+		igt_sysfs_read(PARAM_SKIP, data.saved_skip, sizeof(data.saved_skip));
 		data.params_saved = true;
 		install_handlers();
 		kms_disable_all(data.display);

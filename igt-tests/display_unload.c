@@ -24,14 +24,6 @@
 #include "igt_display.h"
 #include "igt_dmabuf.h"
 
-#ifndef DRM_IOCTL_MODE_CLOSEFB
-struct drm_mode_closefb {
-	__u32 fb_id;
-	__u32 pad;
-};
-#define DRM_IOCTL_MODE_CLOSEFB	DRM_IOWR(0xD0, struct drm_mode_closefb)
-#endif
-
 #define MODULE		"drm_display"
 #define EVENT_TIMEOUT_MS 1000
 

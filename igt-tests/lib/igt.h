@@ -7,6 +7,7 @@
 #include "drmtest.h"
 #include "ioctl_wrappers.h"
 #include "igt_kmod.h"
+#include "igt_sysfs.h"
 #include "igt_vgem.h"
 
 #endif /* IGT_H */

@@ -14,6 +14,15 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+/* CLOSEFB is newer (6.8) than the libdrm headers of Debian 12. */
+#ifndef DRM_IOCTL_MODE_CLOSEFB
+struct drm_mode_closefb {
+	__u32 fb_id;
+	__u32 pad;
+};
+#define DRM_IOCTL_MODE_CLOSEFB	DRM_IOWR(0xD0, struct drm_mode_closefb)
+#endif
+
 /**
  * struct kms_output - a connected connector and the pipe that can drive it
  * @connector_id: connector
