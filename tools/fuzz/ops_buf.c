@@ -205,14 +205,14 @@ static bool mappable_handle(struct ctx *c, struct ent *e, const void *arg)
 {
 	(void)c;
 	(void)arg;
-	return e->obj->offset && e->obj->size <= MAX_OBJ_SIZE &&
-	       !e->obj->unsure;
+	return e->offset && e->obj->size <= MAX_OBJ_SIZE && !e->obj->unsure;
 }
 
+/* Another file of the same device: offsets are per device. */
 static bool other_dev(struct ctx *c, struct ent *e, const void *dev)
 {
 	(void)c;
-	return e != dev;
+	return e != dev && e->devi == ((const struct ent *)dev)->devi;
 }
 
 void op_mmap_gem(struct ctx *c)
@@ -238,10 +238,10 @@ void op_mmap_gem(struct ctx *c)
 		op_skip(c, OP_MMAP_GEM, "no object with an mmap offset");
 		return;
 	}
-	off = h->obj->offset;
+	off = h->offset;
 	if (chance(c, 8))
 		off = chance(c, 50) ? off + PAGE : bval64(c) & ~(PAGE - 1);
-	exact = off == h->obj->offset;
+	exact = off == h->offset;
 	len = gen_len(c, h->obj->size);
 	prot = gen_prot(c);
 	flags = chance(c, 95) ? MAP_SHARED : MAP_PRIVATE;
