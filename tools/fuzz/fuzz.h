@@ -129,6 +129,9 @@ struct obj {
 	unsigned int handles;	/* live handle entries */
 	unsigned int handles_on[MAX_DEVICES];	/* of them, per device */
 	unsigned int name_devi;	/* the device whose flink name @name is */
+	int home_devi;		/* the device that made it, -1: unknown.
+				 * Elsewhere each file's import is an object
+				 * of its own, with names of its own. */
 	unsigned int fences;	/* our unsignalled fences on it */
 	unsigned int dmabufs;	/* live sure dma-buf entries */
 	unsigned int fbs;	/* live framebuffer entries on it */
@@ -188,6 +191,7 @@ struct ent {
 	u64 obj_off;		/* byte offset of addr in the object */
 	int prot;
 	bool doomed;		/* munmap when the last user is done */
+	unsigned int map_file;	/* the device file's id (MMAP_GEM), 0 */
 	/* DMABUF */
 	unsigned long ino;
 	/* FB: what it was made with, for GETFB2 */

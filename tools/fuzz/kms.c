@@ -524,6 +524,19 @@ struct ent *kms_use_dev(struct ctx *c, enum op_id op, bool own_only)
 	return dev;
 }
 
+/*
+ * A master-only call was refused: the file is not master after all (the
+ * master can be a file we closed that a mapping keeps open).
+ */
+void kms_master_denied(struct ent *dev, int ret)
+{
+	if (ret != -EACCES)
+		return;
+	model_lock();
+	dev->master = false;
+	model_unlock();
+}
+
 void kms_unuse(struct ent *e)
 {
 	model_lock();

@@ -95,6 +95,7 @@ u32 kms_modeset_crtc_mask(void);
 /* The file, picked as ops.h's helpers do; master-only ops prefer master. */
 struct ent *kms_use_dev(struct ctx *c, enum op_id op, bool own_only);
 void kms_unuse(struct ent *e);
+void kms_master_denied(struct ent *dev, int ret);
 /* A framebuffer or blob id: live, another file's, stale or boundary. */
 struct idpick {
 	u32 val;

@@ -117,6 +117,7 @@ struct obj *obj_new(u64 size, bool unsure)
 	o->id = ++next_obj_id;
 	o->size = size;
 	o->unsure = unsure;
+	o->home_devi = -1;
 	return o;
 }
 

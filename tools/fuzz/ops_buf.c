@@ -252,9 +252,11 @@ void op_mmap_gem(struct ctx *c)
 	p = x_mmap(c, len, prot, flags, dev->fd, (off_t)off, &err);
 	op_result(c, OP_MMAP_GEM, p == MAP_FAILED ? -err : 0);
 	model_lock();
-	if (p != MAP_FAILED)
+	if (p != MAP_FAILED) {
 		add_map(c, p, len, prot, exact && h->live && dev->live &&
 			len <= h->obj->size ? h->obj : NULL, 0);
+		live_at(K_MAP, live_count(K_MAP) - 1)->map_file = dev->id;
+	}
 	ent_unuse(h);
 	ent_unuse(dev);
 	model_unlock();

@@ -131,6 +131,35 @@ static struct idpick *pick_fb(struct ctx *c, struct cbuild *b)
 	return p;
 }
 
+/* No mode blob around: make one of a connector's modes for the commit. */
+static struct ent *new_mode_blob(struct ctx *c, struct cbuild *b)
+{
+	struct drm_mode_create_blob r = { 0 };
+	struct ent *e = NULL;
+	int ret;
+
+	if (!b->k->nmodes)
+		return NULL;
+	r.data = (uintptr_t)&b->k->modes[rnd(c, b->k->nmodes)];
+	r.length = sizeof(struct drm_mode_modeinfo);
+	ret = x_ioctl(c, b->dev->fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &r);
+	note(c, " (CREATEPROPBLOB = %d", ret);
+	model_lock();
+	if (!ret && kms_new_id(c, b->dev, r.blob_id, "blob")) {
+		e = ent_new(K_BLOB);
+		e->val = r.blob_id;
+		e->blob_len = r.length;
+		e->blob_mode = true;
+		ent_origin(e, c);
+		ent_set_dev(e, b->dev);
+		ent_use(e);
+		note(c, " -> blob%u", e->id);
+	}
+	model_unlock();
+	note(c, ")");
+	return e;
+}
+
 static struct idpick *pick_mode_blob(struct ctx *c, struct cbuild *b)
 {
 	struct idpick *p = &b->ids[b->nids < MAXIDS ? b->nids++ : MAXIDS - 1];
@@ -141,6 +170,8 @@ static struct idpick *pick_mode_blob(struct ctx *c, struct cbuild *b)
 		e = pick_live(c, K_BLOB, blob_is_mode, b->dev);
 		use_opt(e);
 		model_unlock();
+		if (!e && chance(c, 80))
+			e = new_mode_blob(c, b);
 	}
 	if (e) {
 		p->e = e;
@@ -540,6 +571,7 @@ void op_atomic(struct ctx *c)
 	note(c, " flags=%#x", a.flags);
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_MODE_ATOMIC, &a);
 	op_result(c, OP_ATOMIC, ret);
+	kms_master_denied(dev, ret);
 	model_lock();
 	if (!ret) {
 		if (!(a.flags & DRM_MODE_ATOMIC_TEST_ONLY) &&
@@ -597,6 +629,7 @@ void op_setcrtc(struct ctx *c)
 	     a.count_connectors);
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_MODE_SETCRTC, &a);
 	op_result(c, OP_SETCRTC, ret);
+	kms_master_denied(dev, ret);
 	kms_unuse(p.e);
 	kms_unuse(dev);
 }
@@ -646,6 +679,7 @@ void op_setplane(struct ctx *c)
 	     a.crtc_x, a.crtc_y, a.crtc_w, a.crtc_h);
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_MODE_SETPLANE, &a);
 	op_result(c, OP_SETPLANE, ret);
+	kms_master_denied(dev, ret);
 	kms_unuse(p.e);
 	kms_unuse(dev);
 }
@@ -685,6 +719,7 @@ void op_page_flip(struct ctx *c)
 	note(c, " crtc=%u flags=%#x", a.crtc_id, a.flags);
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_MODE_PAGE_FLIP, &a);
 	op_result(c, OP_PAGE_FLIP, ret);
+	kms_master_denied(dev, ret);
 	model_lock();
 	if (!ret) {
 		if ((a.flags & DRM_MODE_PAGE_FLIP_EVENT) && crtc && !c->child)
@@ -733,6 +768,7 @@ void op_obj_setprop(struct ctx *c)
 	}
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_MODE_OBJ_SETPROPERTY, &a);
 	op_result(c, OP_OBJ_SETPROP, ret);
+	kms_master_denied(dev, ret);
 	model_lock();
 	if (!ret)
 		take_out_fences(c, &b);

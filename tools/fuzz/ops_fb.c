@@ -453,6 +453,7 @@ void op_cursor(struct ctx *c)
 	ret = x_ioctl(c, dev->fd, two ? DRM_IOCTL_MODE_CURSOR2 :
 		      DRM_IOCTL_MODE_CURSOR, &a);
 	op_result(c, OP_CURSOR, ret);
+	kms_master_denied(dev, ret);
 	if (!ret)
 		kms_note_async();
 	unuse_dev_handle(dev, &hp);

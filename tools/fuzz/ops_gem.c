@@ -191,8 +191,11 @@ void got_handle(struct ctx *c, struct ent *dev, u32 handle, struct obj *o,
 			import_mismatch(c, dev, h, o);
 		return;
 	}
-	if (!o)
+	if (!o) {
 		o = obj_new(size, how != GOT_NEW_OBJ);
+		if (how == GOT_NEW_OBJ)
+			o->home_devi = (int)dev->devi;
+	}
 	h = ent_new(K_HANDLE);
 	h->val = handle;
 	ent_origin(h, c);
@@ -581,6 +584,9 @@ void op_flink(struct ctx *c)
 	op_result(c, OP_FLINK, ret);
 	model_lock();
 	o = sure_obj(&p);
+	/* Names belong to the device's own object, not to imports. */
+	if (o && o->home_devi != (int)dev->devi)
+		o = NULL;
 	if (!ret && o) {
 		if (o->name && o->name != a.name)
 			fail(c, "o%u: flink name changed", o->id);

@@ -74,7 +74,8 @@ void op_master(struct ctx *c)
 				e->master = false;
 		}
 		dev->master = true;
-	} else if (!ret) {
+	} else if (!ret || ret == -EINVAL || ret == -EBUSY) {
+		/* Dropped, or not master (EINVAL), or another is (EBUSY). */
 		dev->master = false;
 	}
 	model_unlock();

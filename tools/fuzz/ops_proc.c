@@ -242,6 +242,22 @@ void kill_dev(struct ent *dev)
 	ent_kill(dev);
 }
 
+static void unmap_file(struct ctx *c, struct ent *dev)
+{
+	unsigned int i, n = 0;
+	struct ent *m;
+
+	for (i = live_count(K_MAP); i-- > 0;) {
+		m = live_at(K_MAP, i);
+		if (m->map_file == dev->id) {
+			ent_kill(m);
+			n++;
+		}
+	}
+	if (n)
+		note(c, " (and its %u mappings)", n);
+}
+
 void op_close_dev(struct ctx *c)
 {
 	struct ent *dev;
@@ -253,6 +269,13 @@ void op_close_dev(struct ctx *c)
 		note_dev(c, dev);
 		if (dev->users)
 			note(c, " (in use)");
+		/*
+		 * A mapping keeps the file, and so DRM master, alive: a
+		 * master's mappings mostly go with it, so that another file
+		 * can become master.
+		 */
+		if (dev->master && chance(c, 80))
+			unmap_file(c, dev);
 		fd = dev->fd;
 		kill_dev(dev);
 		ret = x_close(c, fd);
