@@ -167,15 +167,24 @@ static unsigned int weight_of(unsigned int op)
 	return 0;
 }
 
+static unsigned int total, weights[OP_COUNT];
+static pthread_once_t weights_once = PTHREAD_ONCE_INIT;
+
+/* Once, whichever thread draws first. */
+static void weights_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < OP_COUNT; i++)
+		total += weights[i] = weight_of(i);
+}
+
 enum op_id draw_op(struct ctx *c)
 {
-	static unsigned int total, weights[OP_COUNT];
 	unsigned int i, r;
 	enum op_id op = OP_VERSION;
 
-	if (!total)
-		for (i = 0; i < OP_COUNT; i++)
-			total += weights[i] = weight_of(i);
+	pthread_once(&weights_once, weights_init);
 	if (reap_one(c))
 		return OP_REAP;
 	r = rnd(c, total);
