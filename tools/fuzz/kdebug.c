@@ -222,7 +222,7 @@ static void choose_module(void)
 		fs_module = our_modules[have[1]];
 	out("fuzz: failslab: module %s (%s)\n", fs_module,
 	    g_opt.failslab_module ? "--failslab-module" :
-	    have[0] && have[1] ? "seed %% 2: 0 drm_vgem_plus, 1 drm_display" :
+	    have[0] && have[1] ? "seed % 2: 0 drm_vgem_plus, 1 drm_display" :
 	    "the only one loaded");
 }
 

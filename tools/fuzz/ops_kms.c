@@ -353,7 +353,13 @@ void op_createpropblob(struct ctx *c)
 		for (i = 0; i < r.length; i++)
 			data[i] = (u8)rnd(c, 256);
 		if (chance(c, 10)) {
+			/*
+			 * The kernel zeroes a buffer of that length before it
+			 * copies: past 16 MiB that is just slow (debug kernels).
+			 */
 			r.length = bval32(c);
+			if (r.length > (16U << 20) && r.length < INT32_MAX - 4096)
+				r.length = 16U << 20;
 			badp = true;
 		}
 	}
