@@ -57,7 +57,7 @@ struct rec {
 	u32 expect, got;	/* CRTC index masks */
 	int fd;			/* out-fence: our own dup */
 	s64 deadline;
-	char origin[48];
+	char origin[320];	/* the op's log line so far */
 };
 
 static struct rec recs[NREC];
@@ -645,9 +645,7 @@ void kms_expect_events(struct ctx *c, struct ent *dev, u64 user_data,
 	r->expect = crtc_mask;
 	r->fd = -1;
 	r->deadline = now_ms() + kms_bound_ms();
-	snprintf(r->origin, sizeof(r->origin), "%d:%lu%s %s", c->thread,
-		 c->child ? c->fork_opi : c->opi, c->child ? ".c" : "",
-		 op_table[c->cur_op].name);
+	snprintf(r->origin, sizeof(r->origin), "%.*s", (int)c->dlen, c->desc);
 }
 
 void kms_expect_fence(struct ctx *c, int fd)
@@ -666,9 +664,7 @@ void kms_expect_fence(struct ctx *c, int fd)
 	r->fence = true;
 	r->fd = d;
 	r->deadline = now_ms() + kms_bound_ms();
-	snprintf(r->origin, sizeof(r->origin), "%d:%lu%s %s", c->thread,
-		 c->child ? c->fork_opi : c->opi, c->child ? ".c" : "",
-		 op_table[c->cur_op].name);
+	snprintf(r->origin, sizeof(r->origin), "%.*s", (int)c->dlen, c->desc);
 }
 
 void kms_failed_user_data(u64 user_data)

@@ -45,6 +45,7 @@ struct cbuild {
 	struct idpick ids[MAXIDS];
 	unsigned int nids;
 	u32 crtc_mask;		/* CRTCs surely in the commit */
+	u32 obj_mask;		/* of them, those that are objects in it */
 };
 
 static void cb_init(struct cbuild *b, struct ent *dev)
@@ -80,8 +81,10 @@ static bool cb_obj(struct ctx *c, struct cbuild *b, const struct kobj *o)
 		return false;
 	b->objs[b->nobjs] = o->id;
 	b->counts[b->nobjs++] = 0;
-	if (o->type == DRM_MODE_OBJECT_CRTC)
+	if (o->type == DRM_MODE_OBJECT_CRTC) {
 		b->crtc_mask |= 1U << o->index;
+		b->obj_mask |= 1U << o->index;
+	}
 	note(c, " %s%u:", obj_kind(o->type), o->id);
 	return true;
 }
@@ -549,6 +552,8 @@ void op_atomic(struct ctx *c)
 	if (b.nprops && chance(c, 8)) {
 		b.vals[rnd(c, b.nprops)] = bval64(c);
 		note(c, " (one value bent)");
+		/* It may have been the CRTC_ID that put a CRTC in. */
+		b.crtc_mask = b.obj_mask;
 	}
 	known_bug_in_fence(c, &b);
 	memset(&a, 0, sizeof(a));
