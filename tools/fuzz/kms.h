@@ -108,10 +108,10 @@ void note_id(struct ctx *c, const char *name, const struct idpick *p);
 bool kms_new_id(struct ctx *c, struct ent *dev, u32 id, const char *what);
 
 /* What a successful commit owes: events and out-fences. Under the lock. */
-void kms_expect_events(struct ctx *c, struct ent *dev, u64 user_data,
-		       u32 crtc_mask, bool any);
+int kms_events_begin(struct ctx *c, struct ent *dev, u64 user_data,
+		     u32 crtc_mask);
+void kms_events_end(struct ctx *c, int rec, bool ok);
 void kms_expect_fence(struct ctx *c, int fd);
-void kms_failed_user_data(u64 user_data);
 /* Read every event of @dev (nonblocking), then check what is overdue. */
 void kms_drain(struct ctx *c, struct ent *dev);
 int kms_read_events(struct ctx *c, struct ent *dev, void *buf, size_t len);

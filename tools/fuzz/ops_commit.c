@@ -538,7 +538,7 @@ void op_atomic(struct ctx *c)
 	struct cbuild b;
 	struct ent *dev = kms_use_dev(c, OP_ATOMIC, false);
 	u32 r = rnd(c, 100);
-	int ret;
+	int ret, rec;
 
 	if (!dev)
 		return;
@@ -580,21 +580,21 @@ void op_atomic(struct ctx *c)
 		note(c, " (no ALLOW_MODESET: known bug)");
 	}
 	note(c, " flags=%#x", a.flags);
+	model_lock();
+	rec = (a.flags & DRM_MODE_PAGE_FLIP_EVENT) && !c->child ?
+	      kms_events_begin(c, dev, a.user_data, b.crtc_mask) : -1;
+	model_unlock();
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_MODE_ATOMIC, &a);
 	op_result(c, OP_ATOMIC, ret);
 	kms_master_denied(dev, ret);
 	model_lock();
+	kms_events_end(c, rec, !ret);
 	if (!ret) {
-		if (!(a.flags & DRM_MODE_ATOMIC_TEST_ONLY) &&
-		    (a.flags & DRM_MODE_PAGE_FLIP_EVENT) && !c->child)
-			kms_expect_events(c, dev, a.user_data, b.crtc_mask, false);
 		take_out_fences(c, &b);
 		if (a.flags & DRM_MODE_ATOMIC_NONBLOCK)
 			kms_note_async_locked();
 	}
 	model_unlock();
-	if (ret && (a.flags & DRM_MODE_PAGE_FLIP_EVENT))
-		kms_failed_user_data(a.user_data);
 	cb_release(&b);
 	kms_unuse(dev);
 }
@@ -709,7 +709,7 @@ void op_page_flip(struct ctx *c)
 	const struct kms *k;
 	const struct kobj *crtc = NULL;
 	struct idpick p;
-	int ret;
+	int ret, rec;
 
 	if (!dev)
 		return;
@@ -735,19 +735,19 @@ void op_page_flip(struct ctx *c)
 	a.sequence = chance(c, 90) ? 0 : bval32(c);
 	a.user_data = kms_user_data(UD_FLIP) | (c->child ? 1ULL << 55 : 0);
 	note(c, " crtc=%u flags=%#x", a.crtc_id, a.flags);
+	model_lock();
+	rec = (a.flags & DRM_MODE_PAGE_FLIP_EVENT) && !c->child ?
+	      kms_events_begin(c, dev, a.user_data,
+			       crtc ? 1U << crtc->index : 0) : -1;
+	model_unlock();
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_MODE_PAGE_FLIP, &a);
 	op_result(c, OP_PAGE_FLIP, ret);
 	kms_master_denied(dev, ret);
 	model_lock();
-	if (!ret) {
-		if ((a.flags & DRM_MODE_PAGE_FLIP_EVENT) && crtc && !c->child)
-			kms_expect_events(c, dev, a.user_data,
-					  1U << crtc->index, false);
+	kms_events_end(c, rec, !ret);
+	if (!ret)
 		kms_note_async_locked();
-	}
 	model_unlock();
-	if (ret && (a.flags & DRM_MODE_PAGE_FLIP_EVENT))
-		kms_failed_user_data(a.user_data);
 	kms_unuse(p.e);
 	kms_unuse(dev);
 }
