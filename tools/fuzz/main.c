@@ -73,7 +73,9 @@ static void usage(void)
 		"  --watchdog S     an op taking longer fails the run (default 20)\n"
 		"  --ignore-known-bugs  no mappings that start past an object's\n"
 		"                   first page, no failure on the dumb-buffer pitch\n"
-		"                   overflow (kernel bugs, see tools/fuzz/README.md)\n"
+		"                   overflow, no IN_FENCE_FD on a plane without fb,\n"
+		"                   no modeset of a CRTC that is on (kernel bugs,\n"
+		"                   see tools/fuzz/README.md)\n"
 		"exit: 0 done, 1 failure found, 2 usage or set-up error, 77 a\n"
 		"requested kernel feature is missing\n");
 	exit(2);
