@@ -47,7 +47,8 @@ static const struct file_operations display_fops = {
 static const struct drm_driver display_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC,
 	.fops = &display_fops,
-	/* DRM_GEM_SHMEM_DRIVER_OPS but for dumb_create. */
+	/* DRM_GEM_SHMEM_DRIVER_OPS, with our objects and dumb_create. */
+	.gem_create_object = display_gem_create_object,
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
 	.dumb_create = display_dumb_create,
 

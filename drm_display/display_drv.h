@@ -209,6 +209,10 @@ struct drm_framebuffer *display_fb_create(struct drm_device *dev,
 					  struct drm_file *file,
 					  const struct drm_mode_fb_cmd2 *cmd);
 
+/* display_gem.c */
+struct drm_gem_object *display_gem_create_object(struct drm_device *dev,
+						 size_t size);
+
 /* display_output.c */
 int display_output_init(struct display_device *ddev, unsigned int index,
 			unsigned int overlays);

@@ -83,7 +83,13 @@ int display_dumb_create(struct drm_file *file, struct drm_device *dev,
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
 
-	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
+	/*
+	 * display_gem_fault() finds pages by the fake offset, so it must
+	 * exist before a dma-buf of the object is mapped, and never change.
+	 */
+	ret = drm_gem_create_mmap_offset(&shmem->base);
+	if (!ret)
+		ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
 	/* The handle holds the object now, or nothing does. */
 	drm_gem_object_put(&shmem->base);
 	if (ret)

@@ -1207,6 +1207,59 @@ static void test_dumb_export(int fd)
 	igt_assert(!bufinfo_find(ino, &b));
 }
 
+/* Each page of a 4-page dumb buffer holds its own index in every byte. */
+static void check_page(const uint8_t *p, unsigned int index)
+{
+	igt_assert_f(p[0] == 0x40 + index && p[4095] == 0x40 + index,
+		     "page %u shows %#x..%#x\n", index, p[0], p[4095]);
+}
+
+/*
+ * Mappings that start past the first page of a dumb buffer: a dma-buf
+ * mmap() at an offset, and what is left of a mapping whose head is gone.
+ * The 6.12 shmem helper's fault handler showed page 0 for both.
+ */
+static void test_dumb_mmap_offset(int fd)
+{
+	struct drm_mode_create_dumb create = {
+		.width = 64, .height = 64, .bpp = 32,
+	};
+	struct drm_mode_map_dumb map = {};
+	const size_t page = 4096;
+	uint8_t *cpu, *tail;
+	unsigned int i;
+	int dmabuf;
+
+	do_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create);
+	igt_assert_eq_u64(create.size, 4 * page);
+
+	/* The dma-buf is mapped before the dumb offset is ever asked for. */
+	dmabuf = prime_handle_to_fd(fd, create.handle);
+	tail = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf,
+		    2 * page);
+	igt_assert(tail != MAP_FAILED);
+
+	map.handle = create.handle;
+	do_ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &map);
+	cpu = mmap(NULL, create.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   map.offset);
+	igt_assert(cpu != MAP_FAILED);
+	for (i = 0; i < 4; i++)
+		memset(cpu + i * page, 0x40 + i, page);
+
+	for (i = 0; i < 2; i++)
+		check_page(tail + i * page, 2 + i);
+
+	igt_assert_eq(munmap(cpu, 2 * page), 0);
+	for (i = 2; i < 4; i++)
+		check_page(cpu + i * page, i);
+
+	munmap(cpu + 2 * page, 2 * page);
+	munmap(tail, 2 * page);
+	close(dmabuf);
+	gem_close(fd, create.handle);
+}
+
 igt_main
 {
 	struct kms_output output;
@@ -1318,6 +1371,10 @@ igt_main
 			test_dumb_export(fd);
 			kms_disable_all(fd);
 		}
+
+		igt_describe("Dumb buffer mappings that start past page 0.");
+		igt_subtest("dumb-mmap-offset")
+			test_dumb_mmap_offset(fd);
 
 		igt_fixture
 			drm_close_driver(fd);
