@@ -284,7 +284,6 @@ struct options {
 	unsigned int failslab;		/* percent, 0: off */
 	bool kmemleak;
 	unsigned int watchdog;		/* seconds */
-	bool ignore_known;		/* steer around known kernel bugs */
 	const char *failslab_module;	/* NULL: chosen from the seed */
 	unsigned int display_fence_ms;	/* drm_display fence_timeout_ms, 0: keep */
 };

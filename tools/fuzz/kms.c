@@ -65,29 +65,8 @@ static u64 failed_ud[NFAILED];
 static unsigned int nfailed;
 static u64 ud_serial;
 static bool async_pending;
-static char saved_timeout[32], saved_skip[8], saved_offdelay[32];
-static bool params_set, offdelay_set;
-
-#define OFFDELAY	"/sys/module/drm/parameters/vblankoffdelay"
-
-static void strip(char *s);
-
-/*
- * --ignore-known-bugs: vblank interrupts never switched off by the idle
- * timer (drm.vblankoffdelay=0), one of the two ways into the deadlock.
- */
-static void offdelay_setup(void)
-{
-	if (!g_opt.ignore_known || !read_file(OFFDELAY, saved_offdelay,
-					      sizeof(saved_offdelay)))
-		return;
-	strip(saved_offdelay);
-	if (write_file(OFFDELAY, "0"))
-		return;
-	offdelay_set = true;
-	out("fuzz: drm vblankoffdelay 0 (was %s): known bug, see README\n",
-	    saved_offdelay);
-}
+static char saved_timeout[32], saved_skip[8];
+static bool params_set;
 
 /* ---- discovery ---- */
 
@@ -258,8 +237,6 @@ void kms_params_setup(void)
 {
 	char v[32], re[256];
 
-	if (have_display())
-		offdelay_setup();
 	if (!have_display() || !g_opt.display_fence_ms)
 		return;
 	if (!read_file(PARAMS "fence_timeout_ms", saved_timeout,
@@ -291,9 +268,6 @@ void kms_params_setup(void)
 
 void kms_params_restore(void)
 {
-	if (offdelay_set)
-		write_file(OFFDELAY, saved_offdelay);
-	offdelay_set = false;
 	if (!params_set)
 		return;
 	write_file(PARAMS "fence_timeout_ms", saved_timeout);
@@ -420,26 +394,6 @@ void kms_random_mode(struct ctx *c, const struct kms *k,
 		m->vdisplay = (u16)(16 + rnd(c, 768));
 	}
 	m->name[sizeof(m->name) - 1] = chance(c, 80) ? 0 : 'x';
-}
-
-/*
- * Is a CRTC of device @devi on? For steering around the vblank-disable
- * deadlock (--ignore-known-bugs, see README): a modeset of a CRTC that
- * is on switches it off first.
- */
-bool kms_crtc_on(unsigned int devi)
-{
-	struct drm_mode_crtc cr;
-	unsigned int j;
-
-	for (j = 0; j < g_kms[devi].ncrtcs && g_kms[devi].qfd >= 0; j++) {
-		memset(&cr, 0, sizeof(cr));
-		cr.crtc_id = g_kms[devi].crtcs[j].id;
-		if (!ioctl(g_kms[devi].qfd, DRM_IOCTL_MODE_GETCRTC, &cr) &&
-		    cr.mode_valid)
-			return true;
-	}
-	return false;
 }
 
 /* ---- device files ---- */
@@ -1089,11 +1043,10 @@ void kms_reset_display(void)
 			add_prop(&a, objs, counts, props, vals, &np,
 				 k->planes[j].id, kobj_prop(&k->planes[j], "CRTC_ID"), 0);
 		}
-		/* Known bug: switching a CRTC off may deadlock (README). */
-		for (j = 0; j < k->nconns && !g_opt.ignore_known; j++)
+		for (j = 0; j < k->nconns; j++)
 			add_prop(&a, objs, counts, props, vals, &np,
 				 k->conns[j].id, kobj_prop(&k->conns[j], "CRTC_ID"), 0);
-		for (j = 0; j < k->ncrtcs && !g_opt.ignore_known; j++) {
+		for (j = 0; j < k->ncrtcs; j++) {
 			add_prop(&a, objs, counts, props, vals, &np,
 				 k->crtcs[j].id, kobj_prop(&k->crtcs[j], "ACTIVE"), 0);
 			add_prop(&a, objs, counts, props, vals, &np,

@@ -90,7 +90,6 @@ u32 kms_obj_id(struct ctx *c, const struct kms *k, u32 *type);
 u32 kms_random_prop_id(struct ctx *c, const struct kms *k);
 void kms_random_mode(struct ctx *c, const struct kms *k,
 		     struct drm_mode_modeinfo *m, bool *valid);
-bool kms_crtc_on(unsigned int devi);
 
 /* The file, picked as ops.h's helpers do; master-only ops prefer master. */
 struct ent *kms_use_dev(struct ctx *c, enum op_id op, bool own_only);

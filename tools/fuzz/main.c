@@ -57,8 +57,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: drm_fuzz [--ops N] [--seconds S] [--seed N] [--threads T]\n"
 		"                [--verbose] [--failslab PERCENT] [--kmemleak]\n"
-		"                [--watchdog S] [--ignore-known-bugs]\n"
-		"                [--failslab-module M] [--display-fence-ms MS]\n"
+		"                [--watchdog S] [--failslab-module M]\n"
+		"                [--display-fence-ms MS]\n"
 		"  --ops N          ops in all (default 300000), split over the threads\n"
 		"  --seconds S      stop after S seconds too (default: no limit)\n"
 		"  --seed N         default: from the clock; printed first\n"
@@ -71,11 +71,6 @@ static void usage(void)
 		"  --display-fence-ms MS  drm_display's fence_timeout_ms for the run\n"
 		"                   (default 200, fence_skip Y; 0: leave both)\n"
 		"  --watchdog S     an op taking longer fails the run (default 20)\n"
-		"  --ignore-known-bugs  no mappings that start past an object's\n"
-		"                   first page, no failure on the dumb-buffer pitch\n"
-		"                   overflow, no IN_FENCE_FD on a plane without fb,\n"
-		"                   no modeset of a CRTC that is on (kernel bugs,\n"
-		"                   see tools/fuzz/README.md)\n"
 		"exit: 0 done, 1 failure found, 2 usage or set-up error, 77 a\n"
 		"requested kernel feature is missing\n");
 	exit(2);
@@ -104,7 +99,6 @@ static void parse_args(int argc, char **argv)
 		{ "failslab", required_argument, NULL, 'f' },
 		{ "kmemleak", no_argument, NULL, 'k' },
 		{ "watchdog", required_argument, NULL, 'w' },
-		{ "ignore-known-bugs", no_argument, NULL, 'i' },
 		{ "failslab-module", required_argument, NULL, 'm' },
 		{ "display-fence-ms", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -124,7 +118,6 @@ static void parse_args(int argc, char **argv)
 		case 'f': g_opt.failslab = num_arg(optarg, 100); break;
 		case 'k': g_opt.kmemleak = true; break;
 		case 'w': g_opt.watchdog = num_arg(optarg, 3600); break;
-		case 'i': g_opt.ignore_known = true; break;
 		case 'm':
 			if (strcmp(optarg, "drm_vgem_plus") &&
 			    strcmp(optarg, "drm_display"))

@@ -285,7 +285,7 @@ void op_mmap_dmabuf(struct ctx *c)
 		op_skip(c, OP_MMAP_DMABUF, "no dma-buf");
 		return;
 	}
-	if (chance(c, 15) && !g_opt.ignore_known)
+	if (chance(c, 15))
 		pgoff = chance(c, 70) ? rnd(c, 3) : bval64(c) >> 12;
 	len = gen_len(c, b->obj->size);
 	if (pgoff && len == b->obj->size && pgoff * PAGE < len)
@@ -414,7 +414,7 @@ void op_map_access(struct ctx *c)
 /* Unmap one page at the head or the tail: splits the vma. */
 static int munmap_page(struct ctx *c, struct ent *m, size_t pages)
 {
-	bool head = chance(c, 50) && !g_opt.ignore_known;
+	bool head = chance(c, 50);
 	char *addr = (char *)m->addr + (head ? 0 : (pages - 1) * PAGE);
 
 	note(c, head ? " first page" : " last page");

@@ -452,54 +452,6 @@ static void shape_random(struct ctx *c, struct cbuild *b)
 	}
 }
 
-/*
- * Known drm_display bug (--ignore-known-bugs): a plane left with an
- * IN_FENCE_FD and no framebuffer oopses the commit (the fence wait
- * describes the plane's NULL fb). Drop such fences: a plane's fence stays
- * only if the commit's last FB_ID for that plane is not 0.
- */
-static void known_bug_in_fence(struct ctx *c, struct cbuild *b)
-{
-	unsigned int o, i, j, n = 0, m, first;
-	const struct kprop *p;
-	bool has_fb;
-	u64 fb;
-
-	if (!g_opt.ignore_known)
-		return;
-	for (o = 0, first = 0; o < b->nobjs; first += b->counts[o++]) {
-		for (i = first; i < first + b->counts[o] && i < b->nprops; i++) {
-			p = prop_by_id(b->k, b->props[i]);
-			if (!p || strcmp(p->name, "IN_FENCE_FD") ||
-			    b->vals[i] == (u64)-1)
-				continue;
-			/* The last FB_ID for this object in the whole commit. */
-			has_fb = false;
-			fb = 0;
-			for (j = 0, m = 0; j < b->nobjs; m += b->counts[j++]) {
-				unsigned int q;
-
-				if (b->objs[j] != b->objs[o])
-					continue;
-				for (q = m; q < m + b->counts[j] && q < b->nprops; q++) {
-					const struct kprop *f = prop_by_id(b->k, b->props[q]);
-
-					if (f && !strcmp(f->name, "FB_ID")) {
-						has_fb = true;
-						fb = b->vals[q];
-					}
-				}
-			}
-			if (!has_fb || !fb) {
-				b->vals[i] = (u64)-1;
-				n++;
-			}
-		}
-	}
-	if (n)
-		note(c, " (%u IN_FENCE_FD dropped: no fb, known bug)", n);
-}
-
 static u32 atomic_flags(struct ctx *c, bool modeset)
 {
 	u32 f = 0;
@@ -555,7 +507,6 @@ void op_atomic(struct ctx *c)
 		/* It may have been the CRTC_ID that put a CRTC in. */
 		b.crtc_mask = b.obj_mask;
 	}
-	known_bug_in_fence(c, &b);
 	memset(&a, 0, sizeof(a));
 	a.flags = atomic_flags(c, r < 30);
 	a.count_objs = b.nobjs;
@@ -572,12 +523,6 @@ void op_atomic(struct ctx *c)
 		default: a.count_props_ptr = (uintptr_t)bad_ptr(c); break;
 		}
 		note(c, " (bad array)");
-	}
-	/* Known bug: a modeset of a CRTC that is on may deadlock (README). */
-	if (g_opt.ignore_known && (a.flags & DRM_MODE_ATOMIC_ALLOW_MODESET) &&
-	    kms_crtc_on(dev->devi)) {
-		a.flags &= ~DRM_MODE_ATOMIC_ALLOW_MODESET;
-		note(c, " (no ALLOW_MODESET: known bug)");
 	}
 	note(c, " flags=%#x", a.flags);
 	model_lock();
@@ -638,13 +583,6 @@ void op_setcrtc(struct ctx *c)
 	note(c, " crtc=%u %ux%u@%u valid=%u conns=%u", a.crtc_id,
 	     a.mode.hdisplay, a.mode.vdisplay, a.mode.vrefresh, a.mode_valid,
 	     a.count_connectors);
-	/* Known bug: a modeset of a CRTC that is on may deadlock (README). */
-	if (g_opt.ignore_known && kms_crtc_on(dev->devi)) {
-		op_skip(c, OP_SETCRTC, "known bug: a CRTC is on");
-		kms_unuse(p.e);
-		kms_unuse(dev);
-		return;
-	}
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_MODE_SETCRTC, &a);
 	op_result(c, OP_SETCRTC, ret);
 	kms_master_denied(dev, ret);
@@ -774,19 +712,6 @@ void op_obj_setprop(struct ctx *c)
 	if (p) {
 		a.prop_id = p->id;
 		a.value = prop_value(c, &b, o, p);
-		/* Known bug: legacy CRTC and connector props make modesets. */
-		if (g_opt.ignore_known && o->type != DRM_MODE_OBJECT_PLANE &&
-		    kms_crtc_on(dev->devi)) {
-			note(c, " skip (known bug: a CRTC is on)");
-			cb_release(&b);
-			kms_unuse(dev);
-			return;
-		}
-		/* Known bug: the plane may have no fb (see known_bug_in_fence). */
-		if (g_opt.ignore_known && !strcmp(p->name, "IN_FENCE_FD")) {
-			a.value = (u64)-1;
-			note(c, " (dropped: known bug)");
-		}
 	} else {
 		a.prop_id = bval32(c);
 		a.value = bval64(c);
