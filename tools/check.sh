@@ -10,8 +10,8 @@
 #           kmemleak scan ends the run and the KUnit suites run too
 # and then, in a boot of its own, the ioctl fuzzer (tools/fuzz/) for a
 # fixed number of operations from a fixed seed: FUZZ_SEED, FUZZ_OPS and
-# FUZZ_DEBUG_OPS override them; on the debug kernel with failslab and
-# kmemleak on.
+# FUZZ_DEBUG_OPS override them; on the debug kernel twice, with failslab
+# on the allocations of each module in turn, and kmemleak on.
 # Adds up every stage's "N passed, N failed[, N skipped]" line into the
 # final one; a stage that dies without such a line counts as one failure.
 #
@@ -109,17 +109,31 @@ FUZZ_OPS=${FUZZ_OPS:-150000}
 FUZZ_DEBUG_OPS=${FUZZ_DEBUG_OPS:-30000}
 
 # Both drivers at once; a failure prints the command that replays it.
-fuzz_stage() {
-	local env=$1 args opts=(--ops "$FUZZ_OPS")
+# $3: on the debug kernel, the module whose allocations failslab fails.
+fuzz_run() {
+	local env=$1 name=$2 args opts=(--ops "$FUZZ_OPS")
 	mapfile -t args < <(module_args)
-	if grep -q '^KMODDIR=' "$env"; then
+	if [ -n "${3:-}" ]; then
 		# drm_fuzz tells vm-run which kernel log lines it causes.
-		opts=(--ops "$FUZZ_DEBUG_OPS" --failslab 5 --kmemleak)
+		opts=(--ops "$FUZZ_DEBUG_OPS" --failslab 5
+		      --failslab-module "$3" --kmemleak)
 		args+=(--timeout 1800)
 	fi
-	stage "$2-fuzz" "$REPO/tools/vm/vm-run" --kernel-env "$env" \
-		--outdir "$O/vm/$2-fuzz" "${args[@]}" -- \
+	stage "$name" "$REPO/tools/vm/vm-run" --kernel-env "$env" \
+		--outdir "$O/vm/$name" "${args[@]}" -- \
 		"$REPO/tools/fuzz/run.sh" --seed "$FUZZ_SEED" "${opts[@]}"
+}
+
+# The debug kernel: one boot per module under fault injection.
+fuzz_stage() {
+	local m
+	if ! grep -q '^KMODDIR=' "$1"; then
+		fuzz_run "$1" "$2-fuzz"
+		return
+	fi
+	for m in drm_vgem_plus drm_display; do
+		fuzz_run "$1" "$2-fuzz-${m#drm_}" "$m"
+	done
 }
 
 tier() {
