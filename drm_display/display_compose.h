@@ -6,7 +6,13 @@
 #ifndef _DISPLAY_COMPOSE_H_
 #define _DISPLAY_COMPOSE_H_
 
+#include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/types.h>
+
+#include <drm/drm_rect.h>
+
+struct display_fbmap;
 
 /* ---- pixels (display_pixels.c) ---- */
 
@@ -48,5 +54,89 @@ bool display_pixels_write_needs_line(u32 format);
 void display_pixels_write(u32 format, u8 *dst,
 			  const struct display_argb16 *line,
 			  const __le32 *canon, unsigned int n);
+
+/* ---- frames composed row by row (display_compose.c) ---- */
+
+/* Primary, cursor and the most overlays a CRTC can have, with room. */
+#define DISPLAY_FRAME_MAX_LAYERS	8
+
+/**
+ * struct display_layer - one plane of a frame, ready to be read
+ * @fbm: mapping it reads, referenced (NULL in KUnit tests)
+ * @read: converter for its format
+ * @vaddr: first byte of each plane of the format
+ * @pitch: bytes per row of each plane of the format
+ * @dst: the pixels it covers, inside the frame
+ * @sx: source column of @dst's left edge
+ * @sy: source row of @dst's top edge
+ * @alpha: plane alpha
+ * @blend: pixel blend mode
+ * @opaque: covers what is below it completely
+ * @copy: opaque XRGB8888-like pixels, copied as they are
+ * @zpos: normalized zpos, the sort key
+ */
+struct display_layer {
+	struct display_fbmap *fbm;
+	display_read_row_t read;
+	const u8 *vaddr[2];
+	unsigned int pitch[2];
+	struct drm_rect dst;
+	unsigned int sx, sy;
+	u16 alpha;
+	u16 blend;
+	bool opaque;
+	bool copy;
+	unsigned int zpos;
+};
+
+/**
+ * struct display_frame - what a CRTC shows, bottom layer first
+ * @ref: references: the output's, and the worker's while it composes
+ * @width: pixels
+ * @height: rows
+ * @num_layers: layers in use
+ * @layers: the visible planes by zpos
+ */
+struct display_frame {
+	struct kref ref;
+	unsigned int width, height;
+	unsigned int num_layers;
+	struct display_layer layers[DISPLAY_FRAME_MAX_LAYERS];
+};
+
+/**
+ * struct display_wb_target - a buffer a composed frame is written to
+ * @link: entry in a list of targets of one composition
+ * @vaddr: first pixel
+ * @pitch: bytes per row
+ * @format: DRM fourcc, one display_pixels_can_write() accepts
+ */
+struct display_wb_target {
+	struct list_head link;
+	u8 *vaddr;
+	unsigned int pitch;
+	u32 format;
+};
+
+/**
+ * struct display_compose_buf - the rows composition works in
+ * @line: the row being composed
+ * @stage: a plane's pixels before they are blended into @line
+ * @canon: @line at 8 bits per channel, what the CRC covers
+ * @width: pixels each can hold
+ */
+struct display_compose_buf {
+	struct display_argb16 *line;
+	struct display_argb16 *stage;
+	__le32 *canon;
+	unsigned int width;
+};
+
+int display_compose_buf_init(struct display_compose_buf *buf,
+			     unsigned int width);
+void display_compose_buf_fini(struct display_compose_buf *buf);
+u32 display_compose(const struct display_frame *frame,
+		    struct display_compose_buf *buf, bool crc,
+		    struct list_head *targets, u64 *copy_rows);
 
 #endif /* _DISPLAY_COMPOSE_H_ */
