@@ -6,12 +6,21 @@
 #ifndef _DISPLAY_COMPOSE_H_
 #define _DISPLAY_COMPOSE_H_
 
+#include <linux/iosys-map.h>
 #include <linux/kref.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
+#include <drm/drm_fourcc.h>
 #include <drm/drm_rect.h>
 
+struct drm_atomic_state;
+struct drm_crtc;
+struct drm_framebuffer;
+struct drm_plane_state;
 struct display_fbmap;
 
 /* ---- pixels (display_pixels.c) ---- */
@@ -138,5 +147,111 @@ void display_compose_buf_fini(struct display_compose_buf *buf);
 u32 display_compose(const struct display_frame *frame,
 		    struct display_compose_buf *buf, bool crc,
 		    struct list_head *targets, u64 *copy_rows);
+
+/* ---- what a CRTC shows (display_frame.c) ---- */
+
+/**
+ * struct display_fbmap - a framebuffer mapped for the CPU, shared by the
+ * plane states and frames that show it
+ * @ref: references; the last one unmaps, so it is dropped where
+ *       sleeping is allowed
+ * @fb: the framebuffer, referenced
+ * @map: mapping of each buffer object
+ * @data: the same with the framebuffer's offsets applied
+ */
+struct display_fbmap {
+	struct kref ref;
+	struct drm_framebuffer *fb;
+	struct iosys_map map[DRM_FORMAT_MAX_PLANES];
+	struct iosys_map data[DRM_FORMAT_MAX_PLANES];
+};
+
+/**
+ * struct display_geom - where a plane shows its framebuffer
+ * @src: source rectangle, 16.16 fixed point, clipped
+ * @dst: destination rectangle on the CRTC, clipped
+ * @alpha: plane alpha
+ * @blend: pixel blend mode, DRM_MODE_BLEND_*
+ * @zpos: normalized zpos
+ * @visible: the plane shows something
+ */
+struct display_geom {
+	struct drm_rect src;
+	struct drm_rect dst;
+	u16 alpha;
+	u16 blend;
+	unsigned int zpos;
+	bool visible;
+};
+
+struct display_fbmap *display_fbmap_create(struct drm_framebuffer *fb);
+struct display_fbmap *display_fbmap_get(struct display_fbmap *fbm);
+void display_fbmap_put(struct display_fbmap *fbm);
+void display_geom_from_state(struct display_geom *geom,
+			     const struct drm_plane_state *state);
+struct display_frame *display_frame_alloc(void);
+struct display_frame *display_frame_get(struct display_frame *frame);
+void display_frame_put(struct display_frame *frame);
+void display_frame_build(struct display_frame *frame,
+			 struct drm_atomic_state *state, struct drm_crtc *crtc);
+bool display_frame_shows(const struct display_frame *frame,
+			 const struct drm_framebuffer *fb);
+
+/* ---- when composition runs (display_composer.c) ---- */
+
+/**
+ * struct display_compose_stats - what composition cost
+ * @composes: frames composed
+ * @crcs: of these, the ones a CRC was computed for
+ * @copy_rows: rows copied from one plane without conversion
+ * @rows: rows composed
+ * @last_ns: duration of the last composition
+ * @max_ns: longest composition
+ * @total_ns: sum of all
+ */
+struct display_compose_stats {
+	u64 composes;
+	u64 crcs;
+	u64 copy_rows;
+	u64 rows;
+	u64 last_ns;
+	u64 max_ns;
+	u64 total_ns;
+};
+
+/**
+ * struct display_composer - composition for one output
+ * @lock: protects every field up to @work; taken in the vblank timer
+ * @frame: what the CRTC shows, NULL while it is off
+ * @gen: increases whenever @frame or its pixels change
+ * @crc_on: a reader has crtc-N/crc/data open
+ * @crc_vblank: @crc_on holds a vblank reference
+ * @crc_valid: @crc is the CRC of generation @crc_gen
+ * @crc: the cached CRC
+ * @crc_gen: generation @crc is of
+ * @crc_time: when @crc was computed
+ * @crc_last: last frame number a CRC entry was added for
+ * @crc_pend: newest vblank waiting for the worker, 0 for none
+ * @stats: totals for debugfs
+ * @work: composes when someone needs pixels
+ * @buf: the worker's rows
+ */
+struct display_composer {
+	spinlock_t lock; /* see above */
+	struct display_frame *frame;
+	u64 gen;
+	bool crc_on;
+	bool crc_vblank;
+	bool crc_valid;
+	u32 crc;
+	u64 crc_gen;
+	ktime_t crc_time;
+	u64 crc_last;
+	u64 crc_pend;
+	struct display_compose_stats stats;
+
+	struct work_struct work;
+	struct display_compose_buf buf;
+};
 
 #endif /* _DISPLAY_COMPOSE_H_ */

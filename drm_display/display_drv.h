@@ -17,6 +17,8 @@
 #include <drm/drm_gem_atomic_helper.h>
 #include <drm/drm_plane.h>
 
+#include "display_compose.h"
+
 struct dma_fence;
 struct drm_file;
 struct drm_format_info;
@@ -44,6 +46,7 @@ struct drm_mode_fb_cmd2;
  * @connector: always connected virtual connector
  * @vblank_timer: fires once per frame of the current mode
  * @period: frame duration of the current mode
+ * @composer: composition of what @crtc shows
  */
 struct display_output {
 	struct drm_crtc crtc;
@@ -51,6 +54,7 @@ struct display_output {
 	struct drm_connector connector;
 	struct hrtimer vblank_timer;
 	ktime_t period;
+	struct display_composer composer;
 };
 
 /**
@@ -61,6 +65,10 @@ struct display_output {
  * @comm: command name of the committing process
  * @shown: the framebuffer actually on screen once committed: the new one,
  *         or the previous one when the wait for @fence timed out
+ * @fbmap: mapping of @base's framebuffer, from begin_fb_access to
+ *         end_fb_access
+ * @shown_map: mapping of @shown, which goes with it
+ * @shown_geom: where @shown is on screen, which goes with it too
  */
 struct display_plane_state {
 	struct drm_shadow_plane_state base;
@@ -68,6 +76,20 @@ struct display_plane_state {
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	struct drm_framebuffer *shown;
+	struct display_fbmap *fbmap;
+	struct display_fbmap *shown_map;
+	struct display_geom shown_geom;
+};
+
+/**
+ * struct display_crtc_state - CRTC state with the frame it will show
+ * @base: CRTC state
+ * @frame: empty frame, allocated with the state so that flush does not
+ *         allocate, given to the output when the state is flushed
+ */
+struct display_crtc_state {
+	struct drm_crtc_state base;
+	struct display_frame *frame;
 };
 
 /**
@@ -142,6 +164,7 @@ struct display_fence_stats {
  * @fence_lock: protects @fence_waits and @fence_stats
  * @fence_waits: waits in progress
  * @fence_stats: totals
+ * @compose_wq: runs the outputs' composition workers
  */
 struct display_device {
 	struct drm_device drm;
@@ -150,6 +173,7 @@ struct display_device {
 	spinlock_t fence_lock; /* see @fence_lock above */
 	struct list_head fence_waits;
 	struct display_fence_stats fence_stats;
+	struct workqueue_struct *compose_wq;
 };
 
 static inline struct display_plane_state *
@@ -167,6 +191,12 @@ static inline struct display_device *to_display_dev(struct drm_device *dev)
 static inline struct display_output *crtc_to_output(struct drm_crtc *crtc)
 {
 	return container_of(crtc, struct display_output, crtc);
+}
+
+static inline struct display_crtc_state *
+to_display_crtc_state(struct drm_crtc_state *state)
+{
+	return container_of(state, struct display_crtc_state, base);
 }
 
 /* display_crtc.c */
@@ -200,6 +230,25 @@ struct drm_framebuffer *display_fb_create(struct drm_device *dev,
 /* display_output.c */
 int display_output_init(struct display_device *ddev, unsigned int index,
 			unsigned int overlays);
+
+/* display_composer.c */
+int display_compose_init(struct display_device *ddev);
+int display_composer_init(struct display_device *ddev,
+			  struct display_output *out);
+void display_composer_vblank(struct display_output *out);
+void display_composer_publish(struct display_output *out,
+			      struct display_frame *frame);
+void display_composer_enable(struct display_output *out);
+void display_composer_disable(struct display_output *out);
+int display_composer_set_crc(struct display_output *out, bool on,
+			     bool *was_on);
+
+/* display_crc.c */
+int display_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
+				   size_t *values_cnt);
+const char *const *display_crtc_get_crc_sources(struct drm_crtc *crtc,
+						size_t *count);
+int display_crtc_set_crc_source(struct drm_crtc *crtc, const char *source);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Internals the KUnit tests in tests/ reach. */

@@ -89,5 +89,9 @@ int display_output_init(struct display_device *ddev, unsigned int index,
 	drm_connector_helper_add(&out->connector,
 				 &display_connector_helper_funcs);
 
-	return drm_connector_attach_encoder(&out->connector, &out->encoder);
+	ret = drm_connector_attach_encoder(&out->connector, &out->encoder);
+	if (ret)
+		return ret;
+
+	return display_composer_init(ddev, out);
 }
