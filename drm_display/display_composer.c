@@ -280,6 +280,29 @@ int display_composer_set_crc(struct display_output *out, bool on,
 	return 0;
 }
 
+/**
+ * display_composer_fb_dirty - a framebuffer's pixels changed (DIRTYFB)
+ * @ddev: the device
+ * @fb: the framebuffer
+ *
+ * The cached CRC of every frame that shows @fb is stale.
+ */
+void display_composer_fb_dirty(struct display_device *ddev,
+			       struct drm_framebuffer *fb)
+{
+	struct display_composer *c;
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < ddev->num_outputs; i++) {
+		c = to_composer(&ddev->outputs[i]);
+		spin_lock_irqsave(&c->lock, flags);
+		if (display_frame_shows(c->frame, fb))
+			c->gen++;
+		spin_unlock_irqrestore(&c->lock, flags);
+	}
+}
+
 static void display_composer_release(struct drm_device *dev, void *data)
 {
 	struct display_composer *c = data;

@@ -242,6 +242,8 @@ void display_composer_enable(struct display_output *out);
 void display_composer_disable(struct display_output *out);
 int display_composer_set_crc(struct display_output *out, bool on,
 			     bool *was_on);
+void display_composer_fb_dirty(struct display_device *ddev,
+			       struct drm_framebuffer *fb);
 
 /* display_crc.c */
 int display_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
