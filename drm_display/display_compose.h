@@ -203,6 +203,7 @@ bool display_frame_shows(const struct display_frame *frame,
  * struct display_compose_stats - what composition cost
  * @composes: frames composed
  * @crcs: of these, the ones a CRC was computed for
+ * @wb_jobs: writeback jobs completed
  * @copy_rows: rows copied from one plane without conversion
  * @rows: rows composed
  * @last_ns: duration of the last composition
@@ -212,6 +213,7 @@ bool display_frame_shows(const struct display_frame *frame,
 struct display_compose_stats {
 	u64 composes;
 	u64 crcs;
+	u64 wb_jobs;
 	u64 copy_rows;
 	u64 rows;
 	u64 last_ns;
@@ -232,6 +234,8 @@ struct display_compose_stats {
  * @crc_time: when @crc was computed
  * @crc_last: last frame number a CRC entry was added for
  * @crc_pend: newest vblank waiting for the worker, 0 for none
+ * @wb_staged: writeback jobs of the commit in progress
+ * @wb_armed: writeback jobs waiting for a composition
  * @stats: totals for debugfs
  * @work: composes when someone needs pixels
  * @buf: the worker's rows
@@ -248,6 +252,8 @@ struct display_composer {
 	ktime_t crc_time;
 	u64 crc_last;
 	u64 crc_pend;
+	struct list_head wb_staged;
+	struct list_head wb_armed;
 	struct display_compose_stats stats;
 
 	struct work_struct work;

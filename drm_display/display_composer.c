@@ -7,7 +7,8 @@
  * flip, a modeset, DIRTYFB on a framebuffer it shows). Nothing is composed
  * per vblank: with a CRC reader, the vblank timer adds the cached CRC of
  * the current generation itself, and queues the worker only when the
- * cache is stale.
+ * cache is stale; a writeback job queues the worker when its commit
+ * publishes the frame to capture.
  *
  * Frame numbers of CRC entries are consecutive vblank counts. When the
  * worker falls behind it labels the vblanks it missed with the frame it
@@ -16,6 +17,7 @@
  * before it was published.
  */
 
+#include <linux/dma-fence.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/workqueue.h>
@@ -108,6 +110,7 @@ static void display_composer_account(struct display_composer *c,
 
 	s->composes++;
 	s->crcs += run->crcs;
+	s->wb_jobs += run->wb_jobs;
 	s->copy_rows += run->copy_rows;
 	s->rows += run->rows;
 	s->last_ns = run->last_ns;
@@ -115,20 +118,33 @@ static void display_composer_account(struct display_composer *c,
 	s->total_ns += run->last_ns;
 }
 
-/* Composes @frame for the CRC. Returns the CRC. */
+/*
+ * Composes @frame for the CRC and/or the writeback @targets, and completes
+ * the targets' jobs. Returns the CRC.
+ */
 static u32 display_composer_compose(struct display_output *out,
-				    struct display_frame *frame,
+				    struct display_frame *frame, bool crc,
+				    struct list_head *targets,
 				    struct display_compose_stats *run)
 {
 	struct display_composer *c = to_composer(out);
 	ktime_t start = ktime_get();
-	LIST_HEAD(targets);
-	u32 value;
+	u32 value = 0;
+	bool cookie;
 
-	run->crcs = 1;
-	value = display_compose(frame, &c->buf, true, &targets,
-				&run->copy_rows);
-	run->rows = frame->height;
+	run->crcs = crc;
+	run->wb_jobs = list_count_nodes(targets);
+
+	/* The writeback fences signal below: no allocation, no waiting. */
+	cookie = dma_fence_begin_signalling();
+	if (frame) {
+		value = display_compose(frame, &c->buf, crc, targets,
+					&run->copy_rows);
+		run->rows = frame->height;
+	}
+	display_writeback_complete(out, targets, frame ? 0 : -ENODEV);
+	dma_fence_end_signalling(cookie);
+
 	run->last_ns = ktime_to_ns(ktime_sub(ktime_get(), start));
 	return value;
 }
@@ -138,8 +154,9 @@ static void display_composer_run(struct display_output *out)
 	struct display_composer *c = to_composer(out);
 	struct display_compose_stats run = {};
 	struct display_frame *frame;
+	bool want_crc, compose;
+	LIST_HEAD(targets);
 	u64 gen, last;
-	bool want_crc;
 	u32 crc = 0;
 
 	spin_lock_irq(&c->lock);
@@ -147,14 +164,19 @@ static void display_composer_run(struct display_output *out)
 	gen = c->gen;
 	last = c->crc_pend;
 	want_crc = c->crc_on && last && frame && !display_crc_fresh(c);
+	list_splice_init(&c->wb_armed, &targets);
 	spin_unlock_irq(&c->lock);
 
-	if (want_crc)
-		crc = display_composer_compose(out, frame, &run);
+	/* Completing the jobs empties @targets. */
+	compose = want_crc || !list_empty(&targets);
+	if (compose)
+		crc = display_composer_compose(out, frame, want_crc, &targets,
+					       &run);
 
 	spin_lock_irq(&c->lock);
-	if (want_crc) {
+	if (compose)
 		display_composer_account(c, &run);
+	if (want_crc) {
 		c->crc = crc;
 		c->crc_gen = gen;
 		c->crc_valid = true;
@@ -183,21 +205,45 @@ static void display_composer_work(struct work_struct *work)
  * @frame: the frame, whose reference passes to @out
  *
  * Called when a commit is flushed, before its flip event is armed: the
- * vblank that completes the flip already has the new frame.
+ * vblank that completes the flip already has the new frame. The writeback
+ * jobs of the commit are composed from it.
  */
 void display_composer_publish(struct display_output *out,
 			      struct display_frame *frame)
 {
 	struct display_composer *c = to_composer(out);
 	struct display_frame *old;
+	bool jobs;
 
 	spin_lock_irq(&c->lock);
 	old = c->frame;
 	c->frame = frame;
 	c->gen++;
+	jobs = !list_empty(&c->wb_staged);
+	list_splice_tail_init(&c->wb_staged, &c->wb_armed);
 	spin_unlock_irq(&c->lock);
 
+	if (jobs)
+		display_composer_queue(out);
 	display_frame_put(old);
+}
+
+/**
+ * display_composer_stage - a writeback job for the frame being committed
+ * @out: the output
+ * @target: where the job writes
+ *
+ * Called from the writeback connector's atomic_commit, which runs before
+ * the commit's frame is published.
+ */
+void display_composer_stage(struct display_output *out,
+			    struct display_wb_target *target)
+{
+	struct display_composer *c = to_composer(out);
+
+	spin_lock_irq(&c->lock);
+	list_add_tail(&target->link, &c->wb_staged);
+	spin_unlock_irq(&c->lock);
 }
 
 /**
@@ -222,7 +268,8 @@ void display_composer_enable(struct display_output *out)
  * display_composer_disable - the CRTC is being switched off
  * @out: the output, its vblank off already
  *
- * Waits for the worker, then drops the frame.
+ * Waits for the worker, which completes any writeback job of the last
+ * frame, then drops the frame.
  */
 void display_composer_disable(struct display_output *out)
 {
@@ -327,6 +374,8 @@ int display_composer_init(struct display_device *ddev,
 	int ret;
 
 	spin_lock_init(&c->lock);
+	INIT_LIST_HEAD(&c->wb_staged);
+	INIT_LIST_HEAD(&c->wb_armed);
 	INIT_WORK(&c->work, display_composer_work);
 
 	ret = display_compose_buf_init(&c->buf, DISPLAY_MAX_SIZE);
@@ -358,8 +407,8 @@ static void display_composer_show(struct seq_file *m,
 		   out->crtc.name, gen, crc_on ? "on" : "off");
 	if (crc_valid)
 		seq_printf(m, " last-crc 0x%08x last-frame %llu", crc, crc_last);
-	seq_printf(m, " composes %llu crcs %llu rows %llu copy-rows %llu last-us %llu max-us %llu mean-us %llu\n",
-		   s.composes, s.crcs, s.rows, s.copy_rows,
+	seq_printf(m, " composes %llu crcs %llu wb-jobs %llu rows %llu copy-rows %llu last-us %llu max-us %llu mean-us %llu\n",
+		   s.composes, s.crcs, s.wb_jobs, s.rows, s.copy_rows,
 		   div_u64(s.last_ns, NSEC_PER_USEC),
 		   div_u64(s.max_ns, NSEC_PER_USEC),
 		   s.composes ? div64_u64(s.total_ns, s.composes * NSEC_PER_USEC) : 0);

@@ -133,6 +133,7 @@ static int __init display_probe(struct platform_device *pdev)
 	ddev->num_outputs = num_outputs;
 	spin_lock_init(&ddev->fence_lock);
 	INIT_LIST_HEAD(&ddev->fence_waits);
+	init_waitqueue_head(&ddev->wb_idle);
 	display_fence_debugfs_init(ddev);
 
 	ret = display_compose_init(ddev);
@@ -157,6 +158,8 @@ static void display_remove(struct platform_device *pdev)
 
 	drm_dev_unregister(&ddev->drm);
 	drm_atomic_helper_shutdown(&ddev->drm);
+	/* The core cleans writeback jobs up asynchronously. */
+	display_writeback_wait_idle(ddev);
 }
 
 static struct platform_driver display_platform_driver = {

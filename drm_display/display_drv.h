@@ -5,10 +5,12 @@
 #ifndef _DISPLAY_DRV_H_
 #define _DISPLAY_DRV_H_
 
+#include <linux/atomic.h>
 #include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 
 #include <drm/drm_connector.h>
 #include <drm/drm_crtc.h>
@@ -16,6 +18,7 @@
 #include <drm/drm_encoder.h>
 #include <drm/drm_gem_atomic_helper.h>
 #include <drm/drm_plane.h>
+#include <drm/drm_writeback.h>
 
 #include "display_compose.h"
 
@@ -46,6 +49,7 @@ struct drm_mode_fb_cmd2;
  * @connector: always connected virtual connector
  * @vblank_timer: fires once per frame of the current mode
  * @period: frame duration of the current mode
+ * @wb: writeback connector on @crtc
  * @composer: composition of what @crtc shows
  */
 struct display_output {
@@ -54,6 +58,7 @@ struct display_output {
 	struct drm_connector connector;
 	struct hrtimer vblank_timer;
 	ktime_t period;
+	struct drm_writeback_connector wb;
 	struct display_composer composer;
 };
 
@@ -165,6 +170,8 @@ struct display_fence_stats {
  * @fence_waits: waits in progress
  * @fence_stats: totals
  * @compose_wq: runs the outputs' composition workers
+ * @wb_jobs: writeback jobs prepared and not cleaned up yet
+ * @wb_idle: woken when @wb_jobs drops to 0
  */
 struct display_device {
 	struct drm_device drm;
@@ -174,6 +181,8 @@ struct display_device {
 	struct list_head fence_waits;
 	struct display_fence_stats fence_stats;
 	struct workqueue_struct *compose_wq;
+	atomic_t wb_jobs;
+	wait_queue_head_t wb_idle;
 };
 
 static inline struct display_plane_state *
@@ -238,6 +247,8 @@ int display_composer_init(struct display_device *ddev,
 void display_composer_vblank(struct display_output *out);
 void display_composer_publish(struct display_output *out,
 			      struct display_frame *frame);
+void display_composer_stage(struct display_output *out,
+			    struct display_wb_target *target);
 void display_composer_enable(struct display_output *out);
 void display_composer_disable(struct display_output *out);
 int display_composer_set_crc(struct display_output *out, bool on,
@@ -251,6 +262,13 @@ int display_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
 const char *const *display_crtc_get_crc_sources(struct drm_crtc *crtc,
 						size_t *count);
 int display_crtc_set_crc_source(struct drm_crtc *crtc, const char *source);
+
+/* display_writeback.c */
+int display_writeback_init(struct display_device *ddev,
+			   struct display_output *out);
+void display_writeback_complete(struct display_output *out,
+				struct list_head *targets, int status);
+void display_writeback_wait_idle(struct display_device *ddev);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Internals the KUnit tests in tests/ reach. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Outputs: a CRTC with its planes, a virtual encoder and an always
- * connected virtual connector offering the usual modes up to 4K.
+ * connected virtual connector offering the usual modes up to 4K, and a
+ * writeback connector capturing what the CRTC shows.
  */
 
 #include <drm/drm_atomic_helper.h>
@@ -90,6 +91,10 @@ int display_output_init(struct display_device *ddev, unsigned int index,
 				 &display_connector_helper_funcs);
 
 	ret = drm_connector_attach_encoder(&out->connector, &out->encoder);
+	if (ret)
+		return ret;
+
+	ret = display_writeback_init(ddev, out);
 	if (ret)
 		return ret;
 
