@@ -110,6 +110,8 @@ static int display_modeset_init(struct display_device *ddev)
 	dev->mode_config.max_height = DISPLAY_MAX_SIZE;
 	dev->mode_config.cursor_width = 512;
 	dev->mode_config.cursor_height = 512;
+	/* Composition stacks the planes by normalized_zpos. */
+	dev->mode_config.normalize_zpos = true;
 
 	for (i = 0; i < ddev->num_outputs; i++) {
 		ret = display_output_init(ddev, i, num_overlays);
@@ -138,7 +140,12 @@ static int __init display_probe(struct platform_device *pdev)
 	ddev->num_outputs = num_outputs;
 	spin_lock_init(&ddev->fence_lock);
 	INIT_LIST_HEAD(&ddev->fence_waits);
+	init_waitqueue_head(&ddev->wb_idle);
 	display_fence_debugfs_init(ddev);
+
+	ret = display_compose_init(ddev);
+	if (ret)
+		return ret;
 
 	ret = drm_vblank_init(&ddev->drm, ddev->num_outputs);
 	if (ret)
@@ -162,12 +169,16 @@ static void display_remove(struct platform_device *pdev)
 
 	drm_dev_unregister(&ddev->drm);
 	drm_atomic_helper_shutdown(&ddev->drm);
+	/* The core cleans writeback jobs up asynchronously. */
+	display_writeback_wait_idle(ddev);
 }
 
 static struct platform_driver display_platform_driver = {
 	.remove = display_remove,
 	.driver = {
 		.name = DRIVER_NAME,
+		/* Only module exit removes the device: see display_crc.c. */
+		.suppress_bind_attrs = true,
 	},
 };
 

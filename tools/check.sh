@@ -95,7 +95,8 @@ kunit_stage() {
 	if kunit_built "$kver" drm_display/drm_display_kunit.ko; then
 		mods+=(drm_display/drm_display_kunit.ko)
 		suites+=(drm_display_formats drm_display_dumb drm_display_fb
-			 drm_display_fence_policy drm_display_fence_stats)
+			 drm_display_fence_policy drm_display_fence_stats
+			 drm_display_pixels drm_display_blend drm_display_compose)
 	fi
 	[ ${#mods[@]} -gt 0 ] || return 0
 	mapfile -t args < <(module_args "${mods[@]}")
