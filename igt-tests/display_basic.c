@@ -1132,14 +1132,16 @@ static void test_import_vgem(int fd, const struct kms_output *out)
 	drm_close_driver(vgem);
 }
 
-static void test_import_heap(int fd, const struct kms_output *out)
+/* Scanout of buffers from an exporter that is not a DRM driver. */
+static void test_import_foreign(int fd, const struct kms_output *out,
+				int (*alloc)(size_t size), const char *exporter)
 {
 	const uint32_t pitch = 1024 * 4;
 	int dmabuf[2], i;
 
 	for (i = 0; i < 2; i++) {
-		dmabuf[i] = dmabuf_heap_alloc(pitch * 768);
-		igt_require_f(dmabuf[i] >= 0, "no system dma-heap: %s\n",
+		dmabuf[i] = alloc(pitch * 768);
+		igt_require_f(dmabuf[i] >= 0, "no %s: %s\n", exporter,
 			      strerror(-dmabuf[i]));
 	}
 
@@ -1363,7 +1365,16 @@ igt_main
 		igt_describe("Scanout of system dma-heap buffers.");
 		igt_subtest("import-heap-scanout") {
 			kms_disable_all(fd);
-			test_import_heap(fd, &output);
+			test_import_foreign(fd, &output, dmabuf_heap_alloc,
+					    "system dma-heap");
+			kms_disable_all(fd);
+		}
+
+		igt_describe("Scanout of udmabuf buffers.");
+		igt_subtest("import-udmabuf-scanout") {
+			kms_disable_all(fd);
+			test_import_foreign(fd, &output, udmabuf_alloc,
+					    "udmabuf");
 			kms_disable_all(fd);
 		}
 
