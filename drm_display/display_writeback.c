@@ -37,6 +37,7 @@ static const u32 display_wb_formats[] = {
 	DRM_FORMAT_RGB565,
 	DRM_FORMAT_XRGB2101010,
 	DRM_FORMAT_ARGB2101010,
+	DRM_FORMAT_NV12,
 };
 
 /**
@@ -119,6 +120,10 @@ static int display_wb_prepare_job(struct drm_writeback_connector *wb,
 	wj->target.vaddr = data[0].vaddr;
 	wj->target.pitch = fb->pitches[0];
 	wj->target.format = fb->format->format;
+	if (fb->format->num_planes == 2) {
+		wj->target.chroma = data[1].vaddr;
+		wj->target.chroma_pitch = fb->pitches[1];
+	}
 	job->priv = wj;
 	atomic_inc(&ddev->wb_jobs);
 	return 0;
