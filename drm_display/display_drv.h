@@ -286,11 +286,13 @@ void display_writeback_complete(struct display_output *out,
 				struct list_head *targets, int status);
 void display_writeback_wait_idle(struct display_device *ddev);
 
+/* display_plane.c: the formats of every plane and writeback connector */
+extern const u32 display_plane_formats[];
+extern const unsigned int display_num_plane_formats;
+
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Internals the KUnit tests in tests/ reach. */
 struct seq_file;
-extern const u32 display_plane_formats[];
-extern const unsigned int display_num_plane_formats;
 int display_dumb_layout(u32 width, u32 height, u32 bpp, u32 *pitch,
 			u64 *size);
 int display_fb_check(const struct drm_mode_fb_cmd2 *cmd, const u64 *obj_size,
