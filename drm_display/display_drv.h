@@ -235,11 +235,25 @@ void display_wait_for_fences(struct drm_atomic_state *state);
 void display_fence_debugfs_init(struct display_device *ddev);
 
 /* display_debugfs.c */
+
+/**
+ * struct display_commit_crtcs - CRTCs of a commit, as drm_crtc_mask() bits
+ * @in_commit: every CRTC in the commit
+ * @active: those the commit leaves active
+ */
+struct display_commit_crtcs {
+	u32 in_commit;
+	u32 active;
+};
+
 int display_debugfs_init(struct display_device *ddev);
 void display_debugfs_commit_begin(struct drm_atomic_state *state);
 void display_debugfs_plane_shown(struct drm_plane_state *state,
 				 struct drm_framebuffer *shown, bool skipped);
-void display_debugfs_commit_done(struct drm_atomic_state *state);
+void display_debugfs_commit_crtcs(struct drm_atomic_state *state,
+				  struct display_commit_crtcs *crtcs);
+void display_debugfs_commit_done(struct drm_device *dev,
+				 const struct display_commit_crtcs *crtcs);
 
 /* display_fb.c */
 int display_dumb_create(struct drm_file *file, struct drm_device *dev,

@@ -255,6 +255,12 @@ int failslab_setup(unsigned int percent)
 	fs_active = true;
 	/* Under vm-run: the injected failures' stacks are expected. */
 	record_allow("should_failslab\\+0x");
+	/*
+	 * drm_framebuffer_remove() WARNs when the commit it makes to take a
+	 * framebuffer off the planes fails, and an injected failure in a
+	 * plane state's duplication fails it: the core's choice.
+	 */
+	record_allow("atomic remove_fb failed with -12$");
 	if (fs_task_mode)
 		record_allow("warn_alloc\\+0x");
 	snprintf(v, sizeof(v), "%u", percent);
