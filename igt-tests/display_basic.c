@@ -954,6 +954,47 @@ static void test_vblank_off_race(int fd, const struct kms_output *out)
 	kms_fb_remove(fd, &fb);
 }
 
+/*
+ * Legacy cursor updates do not wait for the flips before them: each
+ * commit's tail must not touch its new CRTC state after hw_done, which
+ * a cursor update may free (KASAN reports it on the debug tier).
+ */
+static void test_cursor_during_flips(int fd, const struct kms_output *out)
+{
+	struct drm_event_vblank ev;
+	struct kms_fb fb[2], cursor;
+	int i, ret;
+
+	for (i = 0; i < 2; i++)
+		kms_dumb_fb_create(fd, out->mode.hdisplay, out->mode.vdisplay,
+				   DRM_FORMAT_XRGB8888, &fb[i]);
+	kms_dumb_fb_create(fd, 64, 64, DRM_FORMAT_ARGB8888, &cursor);
+	igt_assert_eq(kms_atomic_modeset(fd, out, &out->mode, fb[0].fb_id,
+					 0, NULL), 0);
+
+	for (i = 1; i <= 100; i++) {
+		do {
+			ret = kms_atomic_flip(fd, out, fb[i & 1].fb_id,
+					      DRM_MODE_PAGE_FLIP_EVENT |
+					      DRM_MODE_ATOMIC_NONBLOCK,
+					      kms_user_data(i));
+		} while (ret == -EBUSY && !usleep(1000));
+		igt_assert_eq(ret, 0);
+		igt_assert_eq(drmModeSetCursor(fd, out->crtc_id, cursor.handle,
+					       64, 64), 0);
+		igt_assert_eq(drmModeMoveCursor(fd, out->crtc_id, i, i), 0);
+		igt_assert_eq(drmModeSetCursor(fd, out->crtc_id, 0, 0, 0), 0);
+		igt_assert_f(kms_read_event(fd, 1000, &ev),
+			     "no flip event for flip %d\n", i);
+		igt_assert_eq_u64(ev.user_data, (uintptr_t)kms_user_data(i));
+	}
+
+	kms_disable_all(fd);
+	kms_fb_remove(fd, &cursor);
+	for (i = 0; i < 2; i++)
+		kms_fb_remove(fd, &fb[i]);
+}
+
 static void test_mode_validation(int fd, const struct kms_output *out)
 {
 	const uint32_t test = DRM_MODE_ATOMIC_TEST_ONLY;
@@ -1331,6 +1372,12 @@ igt_main
 			kms_disable_all(fd);
 			test_legacy_flip(fd, &output);
 			kms_disable_all(fd);
+		}
+
+		igt_describe("Legacy cursor updates between nonblocking flips.");
+		igt_subtest("cursor-during-flips") {
+			kms_disable_all(fd);
+			test_cursor_during_flips(fd, &output);
 		}
 
 		igt_describe("WAIT_VBLANK relative and absolute; refused while the CRTC is off.");
