@@ -31,6 +31,7 @@ enum sync_mode { SYNC_IMPLICIT, SYNC_EXPLICIT, SYNC_NONE };
  * @captures: frames to capture through writeback
  * @png_dir: where to write the captures as PNG, NULL for nowhere
  * @report: where to write the machine-readable report, NULL for nowhere
+ * @brief: leave out the set-up details (devices, buffers, bufinfo)
  */
 struct options {
 	unsigned int frames;
@@ -42,6 +43,7 @@ struct options {
 	unsigned int captures;
 	const char *png_dir;
 	const char *report;
+	bool brief;
 };
 
 /**

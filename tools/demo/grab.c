@@ -10,7 +10,8 @@
  * GEM handle to it, which MAP_DUMB maps. The copy is kept only when the
  * CRTC still shows the same framebuffer after it (no flip in between).
  *
- * Usage: kms_grab [--crtc N] OUT.png
+ * Usage: kms_grab [--crtc N] [--brief] OUT.png
+ *   --brief  do not say who is DRM master and why that matters
  */
 
 #define _GNU_SOURCE
@@ -151,25 +152,32 @@ static uint32_t crtc_at(int fd, int index)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "crtc", required_argument, NULL, 'c' }, {}
+		{ "crtc", required_argument, NULL, 'c' },
+		{ "brief", no_argument, NULL, 'b' },
+		{}
 	};
+	bool brief = false;
 	uint32_t *pixels = NULL, w = 0, h = 0, crtc_id, fb = 0;
 	int fd, c, index = 0, attempt;
 	char path[64];
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c != 'c') {
-			fprintf(stderr, "usage: kms_grab [--crtc N] OUT.png\n");
+		if (c == 'c') {
+			index = atoi(optarg);
+		} else if (c == 'b') {
+			brief = true;
+		} else {
+			fprintf(stderr, "usage: kms_grab [--crtc N] [--brief] OUT.png\n");
 			return 2;
 		}
-		index = atoi(optarg);
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: kms_grab [--crtc N] OUT.png\n");
+		fprintf(stderr, "usage: kms_grab [--crtc N] [--brief] OUT.png\n");
 		return 2;
 	}
 	fd = open_display(path, sizeof(path));
-	say_master(fd);
+	if (!brief)
+		say_master(fd);
 	crtc_id = crtc_at(fd, index);
 	for (attempt = 1; attempt <= ATTEMPTS; attempt++) {
 		fb = crtc_fb(fd, crtc_id);

@@ -30,7 +30,8 @@ static const char usage[] =
 "                    frame): drm_display times out, reports it and skips it\n"
 "  --captures N      frames to capture through writeback (default 4)\n"
 "  --png DIR         write the captures and an overview there as PNG\n"
-"  --report FILE     write every frame's numbers there, for tests\n";
+"  --report FILE     write every frame's numbers there, for tests\n"
+"  --brief           leave out the devices, buffers and bufinfo at the start\n";
 
 static unsigned int number(const char *arg, const char *what)
 {
@@ -80,6 +81,7 @@ void options_parse(int argc, char **argv, struct options *o)
 		{ "captures", required_argument, NULL, 'c' },
 		{ "png", required_argument, NULL, 'p' },
 		{ "report", required_argument, NULL, 'r' },
+		{ "brief", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -122,6 +124,9 @@ void options_parse(int argc, char **argv, struct options *o)
 			break;
 		case 'r':
 			o->report = optarg;
+			break;
+		case 'b':
+			o->brief = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -33,6 +33,27 @@ static void print_lines(const char *text)
 		fputs(text, stdout);
 }
 
+/* The lines of the buffer named @name (and its indented ones) in @text. */
+static void print_buffer(const char *text, const char *name)
+{
+	const char *line = text, *end;
+	bool mine = false;
+	size_t len = strlen(name);
+
+	if (!text) {
+		print_lines(text);
+		return;
+	}
+	for (; *line; line = end + (*end == '\n')) {
+		end = line + strcspn(line, "\n");
+		if (line[2] != '\t')
+			mine = end - line > (long)len && !strncmp(end - len, name, len) &&
+			       end[-len - 1] == '\t';
+		if (mine)
+			printf("%.*s\n", (int)(end - line), line);
+	}
+}
+
 static void say_sync(const struct demo *d)
 {
 	static const char *const how[] = {
@@ -60,6 +81,10 @@ void report_setup(const struct demo *d)
 	const struct output *out = &d->out;
 	const struct buffer *b = &d->ring[0];
 
+	if (d->o.brief) {
+		say_sync(d);
+		return;
+	}
 	say("drm_vgem_plus at %s, drm_display at %s: %s on crtc-%d, %ux%u at %.0f Hz\n",
 	    d->dev.vgem_path, d->dev.display_path, out->connector_name,
 	    out->crtc_index, out->mode.hdisplay, out->mode.vdisplay,
@@ -155,7 +180,7 @@ static void say_frames(const struct demo *d, const struct stats *s)
 	say("shown: %u of %u frames in %.2f s, %.1f frames/s (the display refreshes at %.0f Hz)\n",
 	    s->shown, d->o.frames, s->seconds,
 	    s->seconds > 0 ? s->shown / s->seconds : 0, refresh_hz(&d->out.mode));
-	say("drm_display held back %llu flips until their fence signalled (its debugfs fence_waits: +%llu waits, +%llu timeouts)\n",
+	say("drm_display held back %llu flips to wait for their fence (its debugfs fence_waits: +%llu waits, +%llu timeouts)\n",
 	    waits, waits, d->after.timeouts - d->before.timeouts);
 	if (d->o.sync != SYNC_NONE)
 		say("commit to fence signal: %.1f ms median, %.1f ms at most; fence signal to flip event: %.1f ms median, %.1f ms p99, at most %u vblank%s\n",
@@ -249,8 +274,9 @@ void report_print(const struct demo *d)
 
 	compute(d, &s);
 	if (d->o.sync != SYNC_NONE) {
-		say("bufinfo while frame 0's flip waits for its fence:\n");
-		print_lines(d->bufinfo_busy);
+		say("%s in bufinfo while frame 0's flip waits for its fence:\n",
+		    d->ring[0].name);
+		print_buffer(d->bufinfo_busy, d->ring[0].name);
 	}
 	say_frames(d, &s);
 	if (d->o.hang_frame >= 0) {
