@@ -22,7 +22,7 @@ void die(const char *fmt, ...)
 	va_list ap;
 
 	fflush(stdout);
-	fputs("zero_copy: error: ", stderr);
+	fprintf(stderr, "%s: error: ", program_invocation_short_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
