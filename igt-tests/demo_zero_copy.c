@@ -9,18 +9,13 @@
  * with libpng and compared pixel for pixel with the frames' pictures
  * (tools/demo/pattern.h, shared with the demo). The demo's --report file
  * gives the times and vblanks of every frame.
- *
- * libpng is loaded at run time (dlopen): igt-tests' build links libdrm
- * only, and only this test needs it.
  */
 
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <png.h>
 #include <regex.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +28,7 @@
 #include <xf86drm.h>
 
 #include "igt.h"
+#include "igt_demo_png.h"
 #include "igt_dmabuf.h"
 #include "igt_sysfs.h"
 
@@ -380,44 +376,6 @@ static void run_demo(const char *const *args)
 
 /* ---- PNG files ---------------------------------------------------------- */
 
-static struct {
-	int (*begin)(png_imagep image, const char *file);
-	int (*finish)(png_imagep image, png_const_colorp background,
-		      void *buffer, png_int_32 row_stride, void *colormap);
-	void (*free)(png_imagep image);
-} libpng;
-
-static void libpng_load(void)
-{
-	void *lib = dlopen("libpng16.so.16", RTLD_NOW);
-
-	igt_assert_f(lib, "libpng: %s\n", dlerror());
-	libpng.begin = dlsym(lib, "png_image_begin_read_from_file");
-	libpng.finish = dlsym(lib, "png_image_finish_read");
-	libpng.free = dlsym(lib, "png_image_free");
-	igt_assert(libpng.begin && libpng.finish && libpng.free);
-}
-
-/* The PNG at @path as 8-bit RGB rows of @w x @h; malloc'ed. */
-static uint8_t *png_load(const char *path, uint32_t w, uint32_t h)
-{
-	png_image img;
-	uint8_t *rgb;
-
-	memset(&img, 0, sizeof(img));
-	img.version = PNG_IMAGE_VERSION;
-	igt_assert_f(libpng.begin(&img, path), "%s: %s\n", path, img.message);
-	igt_assert_f(img.width == w && img.height == h,
-		     "%s is %ux%u, not %ux%u\n", path, img.width, img.height, w, h);
-	img.format = PNG_FORMAT_RGB;
-	rgb = malloc(PNG_IMAGE_SIZE(img));
-	igt_assert(rgb);
-	igt_assert_f(libpng.finish(&img, NULL, rgb, 0, NULL), "%s: %s\n", path,
-		     img.message);
-	libpng.free(&img);
-	return rgb;
-}
-
 static uint32_t format_of(const char *name)
 {
 	if (!strcmp(name, "rgb565"))
@@ -432,7 +390,7 @@ static uint32_t format_of(const char *name)
 static void check_png(const struct run *r, const struct cap *c,
 		      unsigned int frame)
 {
-	uint8_t *rgb = png_load(c->png, r->w, r->h);
+	uint8_t *rgb = igt_png_load_rgb(c->png, r->w, r->h);
 	uint32_t format = format_of(r->format), x, y, got, want;
 	struct pattern p;
 	long wrong = 0;
@@ -712,7 +670,6 @@ igt_main
 		data.pid = getpid();
 		install_handlers();
 		find_demo();
-		libpng_load();
 		data.display = drm_open_driver(DRIVER_DISPLAY);
 		/* The demo must become DRM master: we only read debugfs. */
 		drmDropMaster(data.display);
