@@ -108,9 +108,8 @@ void captures_create(struct demo *d)
 }
 
 /* Waits for the job of @c (after its flip event: it is due by then). */
-void capture_collect(struct demo *d, struct capture *c)
+void capture_collect(struct capture *c)
 {
-	(void)d;
 	if (c->fence < 0)
 		die("no writeback fence for frame %u\n", c->frame);
 	c->done = sync_file_wait(c->fence, 2000) &&

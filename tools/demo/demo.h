@@ -268,7 +268,7 @@ uint32_t kms_vblank_count(int fd, int crtc_index);
 /* capture.c */
 void captures_plan(struct demo *d);
 void captures_create(struct demo *d);
-void capture_collect(struct demo *d, struct capture *c);
+void capture_collect(struct capture *c);
 void captures_check(struct demo *d);
 void captures_destroy(struct demo *d);
 

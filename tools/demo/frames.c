@@ -140,7 +140,7 @@ static void run_frame(struct demo *d, unsigned int f)
 	}
 	r->status = out_fence_status(out_fence);
 	if (cap)
-		capture_collect(d, cap);
+		capture_collect(cap);
 }
 
 static void setup(struct demo *d)

@@ -17,7 +17,7 @@ KMSCUBE=/usr/bin/kmscube
 # About 3 to 6 frames a second under TCG: half a minute or so.
 KMSCUBE_FRAMES=120
 # Grab kmscube's picture after this many of its flips.
-GRABS=(20 60 100)
+GRABS=(30 65 100)
 RESULTS=()
 
 part() { echo; echo "--- $*"; }
