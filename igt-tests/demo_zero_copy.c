@@ -38,10 +38,18 @@
 #define PARAM_TIMEOUT	PARAMS "fence_timeout_ms"
 #define PARAM_SKIP	PARAMS "fence_skip"
 #define MODE		"640x480"
-/* A guest under TCG stalls now and then: a run with a late flip is retried. */
-#define ATTEMPTS	3
-/* After its signal, a flip lands within this many vblanks. */
+/* After its signal, a flip lands within this many vblanks... */
 #define SIGNAL_VBLANKS	2
+/*
+ * ... unless the guest stalled meanwhile: under TCG on a loaded host it
+ * does, for tens of milliseconds, several times a second, and its vblank
+ * counter then jumps. So in a run of LATE_FRAMES late flips at most
+ * STALLED_FLIPS may land later, and a run with more is retried; a driver
+ * that lands flips late fails every attempt.
+ */
+#define LATE_FRAMES	"8"
+#define STALLED_FLIPS	2
+#define ATTEMPTS	3
 #define LATE_MS		100
 #define HANG_TIMEOUT_MS	400
 /* Slack for jiffies rounding of the driver's timed waits. */
@@ -466,14 +474,13 @@ static void check_fenced(const struct run *r)
 }
 
 /*
- * Each flip waited for its late signal and landed within SIGNAL_VBLANKS
- * of it; false when one was late (a stall of the guest, or a slow
- * driver: the caller retries).
+ * Each flip waited for its late signal, and all but STALLED_FLIPS of
+ * them landed within SIGNAL_VBLANKS of it; false when more were late (a
+ * stall of the guest, or a slow driver: the caller retries).
  */
 static bool check_late(const struct run *r)
 {
-	unsigned int i;
-	bool in_time = true;
+	unsigned int i, late = 0;
 
 	for (i = 0; i < r->frames; i++) {
 		const struct frame *f = &r->f[i];
@@ -492,10 +499,10 @@ static bool check_late(const struct run *r)
 		if (vbl > SIGNAL_VBLANKS) {
 			igt_info("frame %u landed %d vblanks after its signal: guest stall?\n",
 				 i, vbl);
-			in_time = false;
+			late++;
 		}
 	}
-	return in_time;
+	return late <= STALLED_FLIPS;
 }
 
 static void check_captures(const struct run *r)
@@ -533,7 +540,7 @@ static void test_implicit(void)
 static void run_late(const char *sync)
 {
 	char late[16];
-	const char *const args[] = { "--frames", "6", "--late", late,
+	const char *const args[] = { "--frames", LATE_FRAMES, "--late", late,
 				     "--sync", sync, "--captures", "2", NULL };
 	int attempt;
 
@@ -542,8 +549,9 @@ static void run_late(const char *sync)
 		run_demo(args);
 		if (check_late(&data.run))
 			break;
-		igt_assert_f(attempt < ATTEMPTS, "flips late in %d runs\n",
-			     attempt);
+		igt_assert_f(attempt < ATTEMPTS,
+			     "more than %d flips late in each of %d runs\n",
+			     STALLED_FLIPS, attempt);
 	}
 	check_all_shown(&data.run, data.run.frames);
 	check_fenced(&data.run);
@@ -684,7 +692,8 @@ igt_main
 	}
 
 	igt_describe("A fence signalled 100 ms late delays its flip by that "
-		     "much, and the flip lands within 2 vblanks of the signal.");
+		     "much, and the flip lands within 2 vblanks of the signal "
+		     "(all but 2 of 8 flips: the guest stalls at times).");
 	igt_subtest("late") {
 		recover();
 		test_late();
