@@ -38,10 +38,7 @@ TOOL_LDLIBS := $(shell pkg-config --libs libdrm)
 tools: $(O)/tools/zero_copy $(O)/tools/drm_fuzz
 
 include tools/fuzz/fuzz.mk
-
-$(O)/tools/%: tools/demo/%.c uapi/drm/vgem_plus_drm.h
-	@mkdir -p $(dir $@)
-	$(CC) $(TOOL_CFLAGS) -o $@ $< $(TOOL_LDLIBS)
+include tools/demo/demo.mk
 
 setup:
 	tools/setup.sh $(KERNEL_ENV)
