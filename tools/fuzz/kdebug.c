@@ -261,6 +261,11 @@ int failslab_setup(unsigned int percent)
 	 * plane state's duplication fails it: the core's choice.
 	 */
 	record_allow("atomic remove_fb failed with -12$");
+	/*
+	 * dma_buf_vmap() WARNs once when the exporter's vmap fails, as an
+	 * injected failure in the vmap drm_display asks for makes it.
+	 */
+	record_allow("at drivers/dma-buf/dma-buf\\.c:[0-9]+ dma_buf_vmap\\+0x");
 	if (fs_task_mode)
 		record_allow("warn_alloc\\+0x");
 	snprintf(v, sizeof(v), "%u", percent);
