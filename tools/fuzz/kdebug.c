@@ -261,6 +261,8 @@ int failslab_setup(unsigned int percent)
 	 * plane state's duplication fails it: the core's choice.
 	 */
 	record_allow("atomic remove_fb failed with -12$");
+	/* Its WARNING line too: another failure's report may come between. */
+	record_allow("at drivers/gpu/drm/drm_framebuffer\\.c:[0-9]+ drm_framebuffer_remove\\+0x");
 	/*
 	 * dma_buf_vmap() WARNs once when the exporter's vmap fails, as an
 	 * injected failure in the vmap drm_display asks for makes it.
