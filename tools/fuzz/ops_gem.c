@@ -696,7 +696,8 @@ void op_prime_export(struct ctx *c)
 	model_unlock();
 }
 
-/* The same dma-buf once more: the file's handle for it, if none closed. */
+/* The same dma-buf once more: the file's handle for it, if none closed
+ * since the first import. */
 static void import_again(struct ctx *c, struct ent *dev,
 			 const struct fdpick *p, u32 first)
 {
@@ -705,10 +706,12 @@ static void import_again(struct ctx *c, struct ent *dev,
 	bool buf;
 	int ret;
 
-	model_lock();
-	gen = dev->unknown_gen;
-	close_gen = dev->close_gen;
-	model_unlock();
+	/*
+	 * As before the first import: a handle closed since then may have
+	 * been the first import's, and this one then gets another.
+	 */
+	gen = c->gen;
+	close_gen = c->close_gen;
 	a.fd = p->fd;
 	a.flags = DRM_CLOEXEC;
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &a);
