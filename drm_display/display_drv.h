@@ -267,6 +267,7 @@ struct drm_gem_object *display_gem_create_object(struct drm_device *dev,
 						 size_t size);
 
 /* display_output.c */
+int display_connector_get_modes(struct drm_connector *connector);
 int display_output_init(struct display_device *ddev, unsigned int index,
 			unsigned int overlays);
 

@@ -11,7 +11,13 @@
 
 #include "display_drv.h"
 
-static int display_connector_get_modes(struct drm_connector *connector)
+/**
+ * display_connector_get_modes - the modes of every connector of ours
+ * @connector: the virtual or the writeback connector of an output
+ *
+ * Return: the number of modes added.
+ */
+int display_connector_get_modes(struct drm_connector *connector)
 {
 	int count;
 

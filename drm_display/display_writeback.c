@@ -18,7 +18,6 @@
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
-#include <drm/drm_edid.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_framebuffer_helper.h>
@@ -41,17 +40,6 @@ struct display_wb_job {
 static struct display_output *wb_to_output(struct drm_writeback_connector *wb)
 {
 	return container_of(wb, struct display_output, wb);
-}
-
-static int display_wb_get_modes(struct drm_connector *connector)
-{
-	int count;
-
-	count = drm_add_modes_noedid(connector, DISPLAY_MAX_SIZE,
-				     DISPLAY_MAX_SIZE);
-	drm_set_preferred_mode(connector, DISPLAY_DEFAULT_WIDTH,
-			       DISPLAY_DEFAULT_HEIGHT);
-	return count;
 }
 
 /* The core has checked that a job with a framebuffer has an active CRTC. */
@@ -164,7 +152,7 @@ static void display_wb_atomic_commit(struct drm_connector *connector,
 }
 
 static const struct drm_connector_helper_funcs display_wb_helper_funcs = {
-	.get_modes = display_wb_get_modes,
+	.get_modes = display_connector_get_modes,
 	.atomic_check = display_wb_atomic_check,
 	.prepare_writeback_job = display_wb_prepare_job,
 	.cleanup_writeback_job = display_wb_cleanup_job,
