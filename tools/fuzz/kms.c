@@ -684,14 +684,18 @@ int kms_events_begin(struct ctx *c, struct ent *dev, u64 user_data,
 }
 
 /* After it: owed from now on, or (it failed) nothing may have come. */
-void kms_events_end(struct ctx *c, int i, bool ok)
+void kms_events_end(struct ctx *c, int i, u64 user_data, bool ok)
 {
 	struct rec *r;
 
 	if (i < 0)
 		return;
 	r = &recs[i];
-	if (!r->used)		/* the file was closed meanwhile */
+	/*
+	 * The file was closed meanwhile, and its slot may hold another
+	 * thread's commit by now: user_data tells them apart.
+	 */
+	if (!r->used || r->user_data != user_data)
 		return;
 	snprintf(r->origin, sizeof(r->origin), "%.*s", (int)c->dlen, c->desc);
 	r->pending = false;

@@ -109,7 +109,7 @@ bool kms_new_id(struct ctx *c, struct ent *dev, u32 id, const char *what);
 /* What a successful commit owes: events and out-fences. Under the lock. */
 int kms_events_begin(struct ctx *c, struct ent *dev, u64 user_data,
 		     u32 crtc_mask);
-void kms_events_end(struct ctx *c, int rec, bool ok);
+void kms_events_end(struct ctx *c, int rec, u64 user_data, bool ok);
 void kms_expect_fence(struct ctx *c, int fd);
 /* Read every event of @dev (nonblocking), then check what is overdue. */
 void kms_drain(struct ctx *c, struct ent *dev);

@@ -533,7 +533,7 @@ void op_atomic(struct ctx *c)
 	op_result(c, OP_ATOMIC, ret);
 	kms_master_denied(dev, ret);
 	model_lock();
-	kms_events_end(c, rec, !ret);
+	kms_events_end(c, rec, a.user_data, !ret);
 	if (!ret) {
 		take_out_fences(c, &b);
 		if (a.flags & DRM_MODE_ATOMIC_NONBLOCK)
@@ -682,7 +682,7 @@ void op_page_flip(struct ctx *c)
 	op_result(c, OP_PAGE_FLIP, ret);
 	kms_master_denied(dev, ret);
 	model_lock();
-	kms_events_end(c, rec, !ret);
+	kms_events_end(c, rec, a.user_data, !ret);
 	if (!ret)
 		kms_note_async_locked();
 	model_unlock();
