@@ -14,10 +14,10 @@ OUT=$2
 ZERO_COPY=$O/tools/zero_copy
 KMS_GRAB=$O/tools/kms_grab
 KMSCUBE=/usr/bin/kmscube
-# About 3 to 6 frames a second under TCG: half a minute or so.
-KMSCUBE_FRAMES=120
-# Grab kmscube's picture after this many of its flips.
-GRABS=(30 65 100)
+# About 3 to 6 frames a second under TCG: a minute or so in all.
+KMSCUBE_FRAMES=200
+# The textured modes import a buffer of kmscube's back as a texture.
+KMSCUBE_TEXTURED_FRAMES=100
 RESULTS=()
 
 part() { echo; echo "--- $*"; }
@@ -60,39 +60,53 @@ flips() {
 	awk '$2 == "crtc-0" { print $6 }' "/sys/kernel/debug/dri/${1#/dev/dri/card}/crtcs"
 }
 
-# While kmscube runs, grab its picture after GRABS[i] of its flips.
-grab_while_running() { # pid card flips-before
-	local pid=$1 card=$2 base=$3 i=0 n brief=()
-	while kill -0 "$pid" 2>/dev/null && [ "$i" -lt "${#GRABS[@]}" ]; do
+# While kmscube runs, grab its picture after each of these many flips.
+grab_while_running() { # pid card flips-before name flips...
+	local pid=$1 card=$2 base=$3 name=$4 n brief=()
+	shift 4
+	while kill -0 "$pid" 2>/dev/null && [ $# -gt 0 ]; do
 		n=$(($(flips "$card") - base))
-		if [ "$n" -ge "${GRABS[$i]}" ]; then
+		if [ "$n" -ge "$1" ]; then
 			"$KMS_GRAB" ${brief[@]+"${brief[@]}"} \
-				"$OUT/kmscube/flip-${GRABS[$i]}.png" || return 1
+				"$OUT/kmscube/$name-flip-$1.png" || return 1
 			brief=(--brief)
-			i=$((i + 1))
+			shift
 		fi
 		sleep 0.5
 	done
-	[ "$i" -eq "${#GRABS[@]}" ]
+	[ $# -eq 0 ]
+}
+
+# One kmscube run: mode, frames, then the flips to grab the screen at.
+kmscube_run() {
+	local mode=$1 frames=$2 card base pid rc grabbed=0 log
+	shift 2
+	card=$(display_card) || { echo "no drm_display card"; return 1; }
+	log=$OUT/kmscube/$mode.log
+	base=$(flips "$card")
+	# Debian's kmscube quits when stdin is readable: a silent pipe.
+	# GALLIUM_OVERRIDE_CPU_CAPS: llvmpipe's AVX2 texture gathers can
+	# fault under TCG (Documentation/drm_display.rst).
+	GALLIUM_OVERRIDE_CPU_CAPS=$([ "$mode" = rgba ] && echo sse4.1) \
+		"$KMSCUBE" -D "$card" -M "$mode" -c "$frames" < <(sleep 3600) \
+		>"$log" 2>&1 &
+	pid=$!
+	grab_while_running "$pid" "$card" "$base" "$mode" "$@" && grabbed=1
+	wait "$pid"
+	rc=$?
+	grep -E '^Rendered' "$log" | tail -n 1
+	echo "kmscube -M $mode: exit $rc; drm_display counted $(($(flips "$card") - base)) flips on crtc-0 (the modeset and the last buffer's removal included); output in $log"
+	[ "$rc" -eq 0 ] && [ "$grabbed" -eq 1 ]
 }
 
 kmscube_part() {
-	local card base pid rc grabbed=0
-	part "5/5 kmscube on drm_display, $KMSCUBE_FRAMES frames rendered by mesa's llvmpipe (kms_swrast)"
-	card=$(display_card) || { echo "no drm_display card"; return 1; }
+	local t=$KMSCUBE_TEXTURED_FRAMES
+	part "5/5 kmscube on drm_display, rendered by mesa's llvmpipe (kms_swrast): $KMSCUBE_FRAMES frames smooth shaded, $t frames each textured from one of its buffers (rgba) and from two NV12 images (nv12-2img)"
 	mkdir -p "$OUT/kmscube"
-	base=$(flips "$card")
-	# Debian's kmscube quits when stdin is readable: a silent pipe.
-	"$KMSCUBE" -D "$card" -c "$KMSCUBE_FRAMES" < <(sleep 3600) \
-		>"$OUT/kmscube/kmscube.log" 2>&1 &
-	pid=$!
-	grab_while_running "$pid" "$card" "$base" && grabbed=1
-	wait "$pid"
-	rc=$?
-	grep -m1 -E '^ *(GL_RENDERER|renderer)' "$OUT/kmscube/kmscube.log"
-	grep -E '^Rendered' "$OUT/kmscube/kmscube.log" | tail -n 1
-	echo "kmscube: exit $rc; drm_display counted $(($(flips "$card") - base)) flips on crtc-0 (the modeset and the last buffer's removal included); output in $OUT/kmscube/kmscube.log"
-	[ "$rc" -eq 0 ] && [ "$grabbed" -eq 1 ]
+	kmscube_run smooth "$KMSCUBE_FRAMES" 40 110 180 || return 1
+	grep -m1 -E '^ *(GL_RENDERER|renderer)' "$OUT/kmscube/smooth.log"
+	kmscube_run rgba "$t" $((t / 2)) || return 1
+	kmscube_run nv12-2img "$t" $((t / 2))
 }
 
 rm -rf "$OUT"
