@@ -52,7 +52,7 @@ static bool field_number(const char *s, size_t n, int base,
  * "%08zu\t%08x\t%08x\t%08ld\t%s\t%08lu\t%s": six fields without tabs,
  * then the name up to the end of the line.
  */
-static bool parse_buffer_line(const char *line, struct bufinfo_buffer *b)
+static bool parse_buffer_line(const char *line, struct bufinfo_buf *b)
 {
 	static const int base[6] = { 10, 16, 16, 10, 0, 10 };
 	unsigned long long v[6] = {};
@@ -159,7 +159,7 @@ static bool parse_objects_total(const char *line, struct bufinfo *bi)
 	return true;
 }
 
-static void name_append(struct bufinfo *bi, struct bufinfo_buffer *b,
+static void name_append(struct bufinfo *bi, struct bufinfo_buf *b,
 			const char *line, size_t lineno)
 {
 	size_t old = b->name ? strlen(b->name) : strlen("<none>");
@@ -188,7 +188,7 @@ static bool is_detail(const char *line)
 	return true;
 }
 
-static void end_buffer(struct bufinfo *bi, struct bufinfo_buffer *b,
+static void end_buffer(struct bufinfo *bi, struct bufinfo_buf *b,
 		       const char *line, size_t lineno)
 {
 	if (b->attached_total != (long)b->num_attached)
@@ -198,7 +198,7 @@ static void end_buffer(struct bufinfo *bi, struct bufinfo_buffer *b,
 
 /* One line inside a buffer's block: fences, then devices, then the end. */
 static enum bufinfo_state parse_detail(struct bufinfo *bi,
-				       struct bufinfo_buffer *b,
+				       struct bufinfo_buf *b,
 				       enum bufinfo_state state,
 				       const char *line, size_t lineno)
 {
@@ -231,7 +231,7 @@ static enum bufinfo_state parse_detail(struct bufinfo *bi,
 static enum bufinfo_state parse_between(struct bufinfo *bi, const char *line,
 					size_t lineno)
 {
-	struct bufinfo_buffer *b;
+	struct bufinfo_buf *b;
 
 	if (!line[0] || parse_objects_total(line, bi))
 		return BETWEEN_BUFFERS;
@@ -245,8 +245,8 @@ static enum bufinfo_state parse_between(struct bufinfo *bi, const char *line,
 
 static int cmp_ino(const void *a, const void *b)
 {
-	const struct bufinfo_buffer *x = *(struct bufinfo_buffer *const *)a;
-	const struct bufinfo_buffer *y = *(struct bufinfo_buffer *const *)b;
+	const struct bufinfo_buf *x = *(struct bufinfo_buf *const *)a;
+	const struct bufinfo_buf *y = *(struct bufinfo_buf *const *)b;
 
 	return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
@@ -264,7 +264,7 @@ static void build_index(struct bufinfo *bi)
 int bufinfo_parse(const char *text, struct bufinfo *bi)
 {
 	enum bufinfo_state state = BEFORE_HEADER;
-	struct bufinfo_buffer *cur = NULL;
+	struct bufinfo_buf *cur = NULL;
 	char *copy = xstrdup(text), *line, *next;
 	size_t lineno = 0;
 
@@ -315,7 +315,7 @@ int bufinfo_parse(const char *text, struct bufinfo *bi)
 
 void bufinfo_free(struct bufinfo *bi)
 {
-	struct bufinfo_buffer *b;
+	struct bufinfo_buf *b;
 	size_t i, j;
 
 	for (i = 0; i < bi->num_buffers; i++) {
@@ -337,10 +337,10 @@ void bufinfo_free(struct bufinfo *bi)
 	memset(bi, 0, sizeof(*bi));
 }
 
-const struct bufinfo_buffer *bufinfo_find(const struct bufinfo *bi,
+const struct bufinfo_buf *bufinfo_lookup(const struct bufinfo *bi,
 					  unsigned long ino)
 {
-	struct bufinfo_buffer key = { .ino = ino }, *pkey = &key, **found;
+	struct bufinfo_buf key = { .ino = ino }, *pkey = &key, **found;
 
 	if (!bi->num_buffers)
 		return NULL;

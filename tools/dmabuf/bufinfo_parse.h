@@ -44,7 +44,7 @@ struct bufinfo_fence {
 };
 
 /**
- * struct bufinfo_buffer - one buffer
+ * struct bufinfo_buf - one buffer
  * @size: bytes
  * @flags: f_flags of the dma-buf's file (O_RDWR, ...)
  * @mode: f_mode of the file (FMODE_READ 0x1, FMODE_WRITE 0x2, ...)
@@ -58,7 +58,7 @@ struct bufinfo_fence {
  * @num_attached: entries in @attached
  * @attached_total: what its "Total N devices attached" line says
  */
-struct bufinfo_buffer {
+struct bufinfo_buf {
 	unsigned long long size;
 	unsigned int flags, mode;
 	long count;
@@ -82,16 +82,16 @@ struct bufinfo_buffer {
  * @warnings: lines that did not fit the format, and blocks whose device
  *            count disagrees with their device lines
  * @num_warnings: entries in @warnings
- * @by_ino: @buffers sorted by inode, for bufinfo_find()
+ * @by_ino: @buffers sorted by inode, for bufinfo_lookup()
  */
 struct bufinfo {
-	struct bufinfo_buffer *buffers;
+	struct bufinfo_buf *buffers;
 	size_t num_buffers, cap_buffers;
 	bool has_totals;
 	unsigned long long total_objects, total_bytes;
 	char **warnings;
 	size_t num_warnings, cap_warnings;
-	struct bufinfo_buffer **by_ino;
+	struct bufinfo_buf **by_ino;
 };
 
 /*
@@ -103,7 +103,7 @@ int bufinfo_parse(const char *text, struct bufinfo *bi);
 void bufinfo_free(struct bufinfo *bi);
 
 /* The buffer with inode @ino, NULL when not listed. */
-const struct bufinfo_buffer *bufinfo_find(const struct bufinfo *bi,
+const struct bufinfo_buf *bufinfo_lookup(const struct bufinfo *bi,
 					  unsigned long ino);
 
 /* Sum of the sizes of all buffers. */

@@ -30,7 +30,7 @@ static void copy_fence(struct fence_info *to, const struct bufinfo_fence *f)
 	to->age_ms = -1;
 }
 
-static void copy_buffer(struct state *s, const struct bufinfo_buffer *bb)
+static void copy_buffer(struct state *s, const struct bufinfo_buf *bb)
 {
 	struct dbuf *b = state_add(s, bb->ino);
 	size_t i;

@@ -28,7 +28,7 @@ static void put_buffer(FILE *f, unsigned long long size, long count,
 static void test_scene(void)
 {
 	char *text = unit_read_data("scene/sys/kernel/debug/dma_buf/bufinfo");
-	const struct bufinfo_buffer *b;
+	const struct bufinfo_buf *b;
 	struct bufinfo bi;
 
 	CHECK(text);
@@ -41,7 +41,7 @@ static void test_scene(void)
 	CHECK_INT(bi.total_bytes, 7864320);
 	CHECK_INT(bufinfo_sum_bytes(&bi), bi.total_bytes);
 
-	b = bufinfo_find(&bi, 7);
+	b = bufinfo_lookup(&bi, 7);
 	CHECK(b);
 	CHECK_STR(b->exp_name, "drm_vgem_plus");
 	CHECK_STR(b->name, "scanout-B");
@@ -59,14 +59,14 @@ static void test_scene(void)
 	CHECK_STR(b->attached[0], "drm_display");
 	CHECK_INT(b->attached_total, 1);
 
-	b = bufinfo_find(&bi, 3);
+	b = bufinfo_lookup(&bi, 3);
 	CHECK(b);
 	CHECK_STR(b->name, "render-target");
 	CHECK_STR(b->fences[0].usage, "read");
 	CHECK(b->fences[0].signalled);
-	CHECK_STR(bufinfo_find(&bi, 1)->exp_name, "system");
-	CHECK_STR(bufinfo_find(&bi, 2)->exp_name, "udmabuf");
-	CHECK(!bufinfo_find(&bi, 8));
+	CHECK_STR(bufinfo_lookup(&bi, 1)->exp_name, "system");
+	CHECK_STR(bufinfo_lookup(&bi, 2)->exp_name, "udmabuf");
+	CHECK(!bufinfo_lookup(&bi, 8));
 	bufinfo_free(&bi);
 }
 
@@ -77,7 +77,7 @@ static void test_names(void)
 		"trailing tab\t", "line one\nline two", "ends in newline\n",
 		"", "<none>x",
 	};
-	const struct bufinfo_buffer *b;
+	const struct bufinfo_buf *b;
 	struct bufinfo bi;
 	char *text = NULL;
 	size_t len, i;
@@ -100,13 +100,13 @@ static void test_names(void)
 	CHECK_INT(bi.num_warnings, 0);
 	CHECK_INT(bi.num_buffers, ARRAY_LEN(names) + 1);
 	for (i = 0; i < ARRAY_LEN(names); i++) {
-		b = bufinfo_find(&bi, 100 + i);
+		b = bufinfo_lookup(&bi, 100 + i);
 		CHECK(b);
 		CHECK_STR(b->name, names[i]);
 		CHECK_INT(b->num_fences, 1);
 		CHECK_INT(b->fences[0].seqno, 9);
 	}
-	b = bufinfo_find(&bi, 200);
+	b = bufinfo_lookup(&bi, 200);
 	CHECK(b && !b->name);
 	CHECK_INT(b->num_attached, 2);
 	CHECK_STR(b->attached[1], "0000:00:02.0");
@@ -119,7 +119,7 @@ static void test_10000(void)
 {
 	const unsigned long n = 10000;
 	unsigned long long sum = 0;
-	const struct bufinfo_buffer *b;
+	const struct bufinfo_buf *b;
 	struct timespec t0, t1;
 	struct bufinfo bi;
 	char *text = NULL, name[32];
@@ -144,7 +144,7 @@ static void test_10000(void)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CHECK_INT(bufinfo_parse(text, &bi), 0);
 	for (i = 1; i <= n; i++) {
-		b = bufinfo_find(&bi, i);
+		b = bufinfo_lookup(&bi, i);
 		CHECK(b);
 		snprintf(name, sizeof(name), "buf %lu\t#%lu", i, i % 7);
 		CHECK_STR(b->name, name);
@@ -192,8 +192,8 @@ static void test_damaged(void)
 		"00004096\t00000002\t00080007\t00000001\tsystem\t00000003\tc\n"
 		"\tAttached Devices:\n", &bi), 0);
 	CHECK_INT(bi.num_buffers, 2);
-	CHECK(bufinfo_find(&bi, 2) && bufinfo_find(&bi, 3));
-	CHECK(!bufinfo_find(&bi, 1));
+	CHECK(bufinfo_lookup(&bi, 2) && bufinfo_lookup(&bi, 3));
+	CHECK(!bufinfo_lookup(&bi, 1));
 	/* Line 4: the bad one, 8: the count, the cut and no totals. */
 	CHECK_INT(bi.num_warnings, 4);
 	bufinfo_free(&bi);
