@@ -35,6 +35,13 @@
 #define PARAM_VGEM_TIMEOUT	"/sys/module/drm_vgem_plus/parameters/fence_timeout_ms"
 #define SYSFS_STATS		"/sys/kernel/dmabuf/buffers"
 #define MANY			10000
+/*
+ * Under lockdep and KASAN (the debug kernel, which has /proc/lockdep)
+ * each buffer costs some 5 ms to make and 5 ms to free under TCG: 10,000
+ * would not fit the runner's two minutes there. Debian's kernel and the
+ * host unit tests parse 10,000.
+ */
+#define MANY_DEBUG_KERNEL	1000
 /* FMODE_READ and FMODE_WRITE of the dma-buf file's f_mode. */
 #define FMODE_READ		0x1
 #define FMODE_WRITE		0x2
@@ -591,34 +598,48 @@ static void test_totals(void)
 	bufinfo_free(&bi);
 }
 
+static unsigned int many_count(void)
+{
+	if (access("/proc/lockdep", F_OK))
+		return MANY;
+	igt_info("a lockdep and KASAN kernel: %u buffers rather than %u\n",
+		 MANY_DEBUG_KERNEL, MANY);
+	return MANY_DEBUG_KERNEL;
+}
+
 /*
  * 10,000 named buffers, each held by its GEM handle alone: every one is
  * in bufinfo once, with its name and size, and the totals add up.
  */
 static void test_many(void)
 {
-	uint32_t *handles = calloc(MANY, sizeof(*handles));
+	unsigned int i, n = many_count();
+	uint32_t *handles = calloc(n, sizeof(*handles));
+	struct timespec start = {};
 	const struct bufinfo_buf *b;
 	struct bufinfo bi;
 	char name[32];
-	unsigned int i;
 	int dmabuf;
 
 	igt_assert(handles);
-	for (i = 0; i < MANY; i++) {
+	igt_nsec_elapsed(&start);
+	for (i = 0; i < n; i++) {
 		handles[i] = vgem_plus_create(data.vgem, 4096 * (1 + i % 3));
 		dmabuf = prime_handle_to_fd(data.vgem, handles[i]);
 		track(dmabuf);
-		snprintf(name, sizeof(name), "many %u\tof %u", i, MANY);
+		snprintf(name, sizeof(name), "many %u\tof %u", i, n);
 		igt_assert_eq(dmabuf_set_name(dmabuf, name), 0);
 		close(dmabuf);
 	}
 
+	igt_debug("%u buffers made in %.1f s\n", n,
+		  igt_nsec_elapsed(&start) / 1e9);
 	igt_bufinfo_read(&bi);
-	igt_assert(bi.num_buffers >= MANY);
-	for (i = 0; i < MANY; i++) {
+	igt_debug("bufinfo read in %.1f s\n", igt_nsec_elapsed(&start) / 1e9);
+	igt_assert(bi.num_buffers >= n);
+	for (i = 0; i < n; i++) {
 		b = igt_bufinfo_get(&bi, data.inos[i]);
-		snprintf(name, sizeof(name), "many %u\tof %u", i, MANY);
+		snprintf(name, sizeof(name), "many %u\tof %u", i, n);
 		igt_assert_f(b->name && !strcmp(b->name, name),
 			     "buffer %u: name \"%s\"\n", i, b->name);
 		igt_assert_eq_u64(b->size, 4096 * (1 + i % 3));
@@ -626,9 +647,10 @@ static void test_many(void)
 	}
 	bufinfo_free(&bi);
 
-	for (i = 0; i < MANY; i++)
+	for (i = 0; i < n; i++)
 		gem_close(data.vgem, handles[i]);
 	free(handles);
+	igt_debug("freed in %.1f s\n", igt_nsec_elapsed(&start) / 1e9);
 }
 
 /* ---- subtests: sysfs stats ---------------------------------------------- */
