@@ -204,7 +204,7 @@ static void hang_text(const struct state *s, const struct hang_report *r,
 		      const struct hang_opts *o)
 {
 	char ms[32];
-	size_t i;
+	size_t i, n;
 
 	for (i = 0; i < r->num_hangs; i++)
 		print_hang(s, &r->hangs[i]);
@@ -223,8 +223,8 @@ static void hang_text(const struct state *s, const struct hang_report *r,
 	}
 	if (s->bufinfo.err == ETIMEDOUT)
 		printf("bufinfo blocked: a dma-buf reservation lock is held\n");
-	printf("%zu hung fences older than %s", r->num_hangs +
-	       explicit_hangs(s, o->threshold_ms),
+	n = r->num_hangs + explicit_hangs(s, o->threshold_ms);
+	printf("%zu hung %s older than %s", n, plural(n, "fence", "fences"),
 	       human_ms(o->threshold_ms, ms, sizeof(ms)));
 	if (r->waited_ms)
 		printf(" (looked twice, %s apart)",

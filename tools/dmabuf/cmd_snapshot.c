@@ -54,8 +54,8 @@ int cmd_snapshot(int argc, char **argv, const struct global_opts *g)
 	for (i = 0; i < s.num_bufs; i++)
 		bytes += s.bufs[i].size;
 	if (f != stdout)
-		printf("snapshot: %zu buffers, %s, saved to %s\n", s.num_bufs,
-		       human_size(bytes, size, sizeof(size)), path);
+		printf("snapshot: %zu %s, %s, saved to %s\n", s.num_bufs,
+		       plural(s.num_bufs, "buffer", "buffers"), human_size(bytes, size, sizeof(size)), path);
 	state_free(&s);
 	return 0;
 }
@@ -148,9 +148,9 @@ static void diff_text(const struct diff *d)
 		printf("refs %ld -> %ld: ", a->count, d->changed[i]->count);
 		print_buffer(stdout, d->new, d->changed[i]);
 	}
-	printf("in %s: %zu buffers created and not freed (%s), ",
+	printf("in %s: %zu %s created and not freed (%s), ",
 	       human_ms(d->new->taken_ms - d->old->taken_ms, ms, sizeof(ms)),
-	       d->num_created,
+	       d->num_created, plural(d->num_created, "buffer", "buffers"),
 	       human_size(sum_bytes(d->created, d->num_created), size,
 			  sizeof(size)));
 	printf("%zu freed (%s), %zu with other reference counts\n",
@@ -214,6 +214,7 @@ static const struct option diff_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "exporter", required_argument, NULL, 'e' },
 	{ "pid", required_argument, NULL, 'p' },
+	{ "dark", no_argument, NULL, 'd' },
 	{}
 };
 
@@ -233,7 +234,7 @@ int cmd_diff(int argc, char **argv, const struct global_opts *g)
 		json = true;
 	}
 	if (optind != argc - 1 && optind != argc - 2) {
-		fprintf(stderr, "usage: dmabuf-inspect diff [--json] [--exporter NAME] [--pid PID] OLD [NEW]\n");
+		fprintf(stderr, "usage: dmabuf-inspect diff [--json] [--exporter NAME] [--pid PID] [--dark] OLD [NEW]\n");
 		return EXIT_CANNOT_TELL;
 	}
 	load_or_die(argv[optind], &old);

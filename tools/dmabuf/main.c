@@ -31,7 +31,7 @@ static const char usage_text[] =
 	"          for them; exit status 1 when there is any\n"
 	"  snapshot FILE\n"
 	"          save the state as JSON (FILE - for stdout)\n"
-	"  diff [--json] [--exporter NAME] [--pid PID] OLD [NEW]\n"
+	"  diff [--json] [--exporter NAME] [--pid PID] [--dark] OLD [NEW]\n"
 	"          buffers created since snapshot OLD and not freed (by NEW,\n"
 	"          or now); exit status 1 when there is any\n"
 	"\n"

@@ -65,8 +65,10 @@ static void print_header(FILE *f, const struct dbuf *b)
 	else
 		fputs("no name", f);
 	if (b->count >= 0)
-		fprintf(f, ", %ld refs (%zu fds, %zu mappings, %ld other)",
-			b->count, b->num_fds, b->num_maps,
+		fprintf(f, ", %ld %s (%zu %s, %zu %s, %ld other)", b->count,
+			plural(b->count, "reference", "references"),
+			b->num_fds, plural(b->num_fds, "fd", "fds"), b->num_maps,
+			plural(b->num_maps, "mapping", "mappings"),
 			b->count - (long)(b->num_fds + b->num_maps));
 	fputc('\n', f);
 }
@@ -217,7 +219,8 @@ void print_totals(FILE *f, const struct state *s)
 		bytes += s->bufs[i].size;
 		dark += s->bufs[i].dark;
 	}
-	fprintf(f, "%zu buffers, %s", s->num_bufs,
+	fprintf(f, "%zu %s, %s", s->num_bufs,
+		plural(s->num_bufs, "buffer", "buffers"),
 		human_size(bytes, size, sizeof(size)));
 	if (s->has_totals)
 		fprintf(f, " (bufinfo: %llu objects, %llu bytes)",

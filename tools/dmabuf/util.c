@@ -286,3 +286,8 @@ bool parse_ll(const char *s, long long *out)
 	*out = strtoll(s, &end, 10);
 	return !errno && !*end;
 }
+
+const char *plural(unsigned long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}

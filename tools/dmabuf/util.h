@@ -54,6 +54,9 @@ const char *human_size(unsigned long long bytes, char *buf, size_t len);
 /* "850 ms", "12.3 s", "4 min 5 s": @ms for people, in @buf. */
 const char *human_ms(long long ms, char *buf, size_t len);
 
+/* @one or @many, as @n asks. */
+const char *plural(unsigned long long n, const char *one, const char *many);
+
 /* Parses a decimal number into *@out; false unless all of @s is one. */
 bool parse_ull(const char *s, int base, unsigned long long *out);
 bool parse_ll(const char *s, long long *out);

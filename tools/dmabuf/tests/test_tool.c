@@ -108,7 +108,8 @@ static void test_list_text(void)
 	out = tool(root, "list", &status);
 	free(root);
 	CHECK_INT(status, 0);
-	CHECK(strstr(out, "dma-buf 5: drm_vgem_plus, 64.0 KiB, \"leaked-tex\", 2 refs (0 fds, 0 mappings, 2 other)\n"));
+	CHECK(strstr(out, "dma-buf 5: drm_vgem_plus, 64.0 KiB, \"leaked-tex\", 2 references (0 fds, 0 mappings, 2 other)\n"));
+	CHECK(strstr(out, "dma-buf 1: system, 1.0 MiB, \"camera-frame\", 1 reference (0 fds, 1 mapping, 0 other)\n"));
 	CHECK(strstr(out, "  dark      no fd and no mapping holds it"));
 	CHECK(strstr(out, "  fb        drm_display fb 50 of compositor[186], on screen on plane-0\n"));
 	CHECK(strstr(out, "  fence     read drm_vgem_plus client-1 seq 1: signalled with error -5 (EIO)\n"));
@@ -207,6 +208,16 @@ static void test_diff(void)
 	CHECK(v);
 	CHECK_INT(status, 1);
 	CHECK_INT(json_get_int(json_at(json_get(v, "created"), 0), "ino", 0), 2);
+	json_free(v);
+
+	/* Only what nothing holds by fd or mapping: leaked-tex. */
+	args = xasprintf("diff --json --dark '%s' '%s'", oldsnap, newsnap);
+	v = tool_json(root, args, &status);
+	free(args);
+	CHECK(v);
+	CHECK_INT(status, 1);
+	CHECK_INT(json_len(json_get(v, "created")), 1);
+	CHECK_INT(json_get_int(json_at(json_get(v, "created"), 0), "ino", 0), 5);
 	json_free(v);
 
 	/* The other way round: freed, nothing created, exit status 0. */
