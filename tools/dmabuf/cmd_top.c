@@ -186,11 +186,13 @@ static void top_text(const struct state *s, const struct totals *t)
 		       human_size(t->procs[i].gem_bytes, b, sizeof(b)));
 	printf("\n%-16s %7s %8s %11s %8s\n", "EXPORTER", "", "BUFFERS", "BYTES",
 	       "DARK");
-	for (i = 0; i < t->num_exporters; i++)
-		printf("%-16s %7s %8zu %11s %8zu\n", t->exporters[i].name, "",
+	for (i = 0; i < t->num_exporters; i++) {
+		snprintf(b, sizeof(b), "%zu", t->exporters[i].dark);
+		printf("%-16s %7s %8zu %11s %8s\n", t->exporters[i].name, "",
 		       t->exporters[i].buffers,
 		       human_size(t->exporters[i].bytes, a, sizeof(a)),
-		       t->exporters[i].dark);
+		       s->dark_known ? b : "?");
+	}
 	putchar('\n');
 	print_totals(stdout, s);
 	print_notes(stdout, s);
@@ -222,7 +224,10 @@ static void top_json(const struct state *s, const struct totals *t)
 		json_string(&w, "exporter", t->exporters[i].name);
 		json_uint(&w, "buffers", t->exporters[i].buffers);
 		json_uint(&w, "bytes", t->exporters[i].bytes);
-		json_uint(&w, "dark", t->exporters[i].dark);
+		if (s->dark_known)
+			json_uint(&w, "dark", t->exporters[i].dark);
+		else
+			json_null(&w, "dark");
 		json_object_end(&w);
 	}
 	json_array_end(&w);

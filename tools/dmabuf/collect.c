@@ -35,9 +35,11 @@ static void mark_dark(struct state *s)
 	struct dbuf *b;
 	size_t i;
 
+	/* A process we cannot read may hold what looks dark. */
+	s->dark_known = !s->procs_denied;
 	for (i = 0; i < s->num_bufs; i++) {
 		b = &s->bufs[i];
-		b->dark = !b->num_fds && !b->num_maps;
+		b->dark = s->dark_known && !b->num_fds && !b->num_maps;
 	}
 }
 
@@ -97,7 +99,7 @@ static void note_sources(struct state *s, const struct collect_opts *opts)
 		state_note(s, "buffers come from %s: exporter and size only",
 			   s->sysfs.path);
 	if (s->procs_denied)
-		state_note(s, "%u of %u processes could not be read (not root?): their fds and mappings are not counted, and a buffer they hold may show as dark",
+		state_note(s, "%u of %u processes could not be read (not root?): their fds and mappings are not counted, and which buffers are dark is not known",
 			   s->procs_denied, s->procs_seen);
 	if (!s->debugfs_dri.ok)
 		state_note(s, "%s: %s: GEM handles, framebuffers, fence errors and ages are unknown",

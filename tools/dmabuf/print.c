@@ -225,5 +225,8 @@ void print_totals(FILE *f, const struct state *s)
 	if (s->has_totals)
 		fprintf(f, " (bufinfo: %llu objects, %llu bytes)",
 			s->total_objects, s->total_bytes);
-	fprintf(f, ", %zu dark\n", dark);
+	if (s->dark_known)
+		fprintf(f, ", %zu dark\n", dark);
+	else
+		fputs(", dark unknown\n", f);
 }

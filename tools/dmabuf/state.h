@@ -157,7 +157,8 @@ struct fb_ref {
  * @maps: mappings of it
  * @gems: GEM objects behind it
  * @fbs: framebuffers on it
- * @dark: no fd and no mapping holds it (and every process could be read)
+ * @dark: no fd and no mapping holds it; false when not every process
+ *        could be read (see &state.dark_known)
  */
 struct dbuf {
 	unsigned long ino;
@@ -258,6 +259,8 @@ struct source_status {
  * @total_bytes: its byte count
  * @procs_seen: processes looked at
  * @procs_denied: processes whose fds or maps could not be read
+ * @dark_known: every process could be read, so a buffer no fd or mapping
+ *              holds is dark indeed
  * @notes: what could not be seen, in words
  * @num_notes: entries in @notes
  */
@@ -279,6 +282,7 @@ struct state {
 	bool has_totals;
 	unsigned long long total_objects, total_bytes;
 	unsigned int procs_seen, procs_denied;
+	bool dark_known;
 	char **notes;
 	size_t num_notes, cap_notes;
 };

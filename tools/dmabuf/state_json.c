@@ -203,7 +203,10 @@ void dbuf_write_json(const struct state *s, const struct dbuf *b,
 	json_uint(w, "flags", b->flags);
 	json_uint(w, "mode", b->mode);
 	json_string(w, "source", b->source);
-	json_bool(w, "dark", b->dark);
+	if (s->dark_known)
+		json_bool(w, "dark", b->dark);
+	else
+		json_null(w, "dark");
 	json_array_begin(w, "fences");
 	for (i = 0; i < b->num_fences; i++)
 		write_fence(&b->fences[i], w);
@@ -241,7 +244,10 @@ static void write_totals(const struct state *s, struct json_writer *w)
 	json_object_begin(w, "totals");
 	json_uint(w, "buffers", s->num_bufs);
 	json_uint(w, "bytes", bytes);
-	json_uint(w, "dark", dark);
+	if (s->dark_known)
+		json_uint(w, "dark", dark);
+	else
+		json_null(w, "dark");
 	if (s->has_totals) {
 		json_uint(w, "bufinfo_objects", s->total_objects);
 		json_uint(w, "bufinfo_bytes", s->total_bytes);
@@ -394,6 +400,7 @@ int state_read_json(const struct json_value *root, struct state *s,
 		 json_get_str(root, "boot_id") ?: "");
 	s->taken_ms = json_get_int(root, "taken_ms", 0);
 	s->realtime = json_get_int(root, "realtime", 0);
+	s->dark_known = !json_is_null(json_get(root, "totals"), "dark");
 	for (i = 0; i < json_len(bufs); i++)
 		read_buffer(json_at(bufs, i), s);
 	return 0;
