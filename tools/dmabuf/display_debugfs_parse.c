@@ -11,7 +11,7 @@
 #include "util.h"
 
 /* Calls @fn with the words of every line of @text. */
-static void for_each_line(const char *text,
+static void parse_lines(const char *text,
 			  void (*fn)(const struct tokens *t, void *data),
 			  void *data)
 {
@@ -87,7 +87,7 @@ bool display_fence_waits_parse(const char *text,
 			       struct display_fence_waits *fw)
 {
 	memset(fw, 0, sizeof(*fw));
-	for_each_line(text, fence_waits_line, fw);
+	parse_lines(text, fence_waits_line, fw);
 	return fw->policy != NULL;
 }
 
@@ -156,7 +156,7 @@ static void framebuffers_line(const struct tokens *t, void *data)
 
 void display_framebuffers_parse(const char *text, struct display_scanout *so)
 {
-	for_each_line(text, framebuffers_line, so);
+	parse_lines(text, framebuffers_line, so);
 }
 
 static void planes_line(const struct tokens *t, void *data)
@@ -182,7 +182,7 @@ static void planes_line(const struct tokens *t, void *data)
 
 void display_planes_parse(const char *text, struct display_scanout *so)
 {
-	for_each_line(text, planes_line, so);
+	parse_lines(text, planes_line, so);
 }
 
 void display_scanout_free(struct display_scanout *so)

@@ -46,6 +46,7 @@ static void put_string(FILE *f, const char *str)
 
 	fputc('"', f);
 	while (*s) {
+		n = utf8_len(s);
 		if (*s == '"' || *s == '\\') {
 			fprintf(f, "\\%c", *s++);
 		} else if (*s == '\n') {
@@ -56,7 +57,7 @@ static void put_string(FILE *f, const char *str)
 			s++;
 		} else if (*s < 0x20 || *s == 0x7f) {
 			fprintf(f, "\\u%04x", *s++);
-		} else if ((n = utf8_len(s)) > 0) {
+		} else if (n > 0) {
 			fwrite(s, 1, n, f);
 			s += n;
 		} else {

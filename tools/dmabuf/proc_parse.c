@@ -11,42 +11,50 @@
 #include "proc_parse.h"
 #include "util.h"
 
-/* The value of "key:\tvalue" if @line is that key's line. */
-static const char *fdinfo_value(const char *line, const char *key)
+/* Whether @line is "key:\tvalue" for @key; *@val gets the value. */
+static bool fdinfo_key(const char *line, const char *key, const char **val)
 {
 	size_t n = strlen(key);
 
 	if (strncmp(line, key, n) || line[n] != ':')
-		return NULL;
-	return line + n + 1 + strspn(line + n + 1, " \t");
+		return false;
+	*val = line + n + 1 + strspn(line + n + 1, " \t");
+	return true;
 }
 
-static void fdinfo_line(struct fdinfo *fi, const char *line)
+static void fdinfo_number(const char *line, const char *key, int base,
+			  unsigned long long *out, bool *found)
 {
 	unsigned long long v;
 	const char *val;
 
-	if ((val = fdinfo_value(line, "flags")) && parse_ull(val, 8, &v)) {
-		fi->flags = v;
-	} else if ((val = fdinfo_value(line, "ino")) &&
-		   parse_ull(val, 10, &v)) {
-		fi->ino = v;
-		fi->has_ino = true;
-	} else if ((val = fdinfo_value(line, "size")) &&
-		   parse_ull(val, 10, &v)) {
-		fi->size = v;
-	} else if ((val = fdinfo_value(line, "count")) &&
-		   parse_ull(val, 10, &v)) {
-		fi->count = v;
-	} else if ((val = fdinfo_value(line, "exp_name")) && !fi->exp_name) {
+	if (fdinfo_key(line, key, &val) && parse_ull(val, base, &v)) {
+		*out = v;
+		if (found)
+			*found = true;
+	}
+}
+
+static void fdinfo_line(struct fdinfo *fi, const char *line)
+{
+	unsigned long long flags = fi->flags, ino = fi->ino, count = fi->count;
+	const char *val;
+
+	fdinfo_number(line, "flags", 8, &flags, NULL);
+	fdinfo_number(line, "ino", 10, &ino, &fi->has_ino);
+	fdinfo_number(line, "size", 10, &fi->size, NULL);
+	fdinfo_number(line, "count", 10, &count, NULL);
+	fdinfo_number(line, "drm-client-id", 10, &fi->drm_client_id, NULL);
+	fi->flags = flags;
+	fi->ino = ino;
+	fi->count = count;
+
+	if (!fi->exp_name && fdinfo_key(line, "exp_name", &val)) {
 		fi->exp_name = xstrdup(val);
 		fi->is_dmabuf = true;
-	} else if ((val = fdinfo_value(line, "drm-driver")) && !fi->drm_driver) {
-		fi->drm_driver = xstrdup(val);
-	} else if ((val = fdinfo_value(line, "drm-client-id")) &&
-		   parse_ull(val, 10, &v)) {
-		fi->drm_client_id = v;
 	}
+	if (!fi->drm_driver && fdinfo_key(line, "drm-driver", &val))
+		fi->drm_driver = xstrdup(val);
 }
 
 bool fdinfo_parse(const char *text, struct fdinfo *fi)

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util.h"
+
 /**
  * struct proc_ref - a process holding a buffer by fd or by mapping
  * @pid: process id
@@ -309,7 +311,7 @@ void state_free(struct state *s);
 struct dbuf *state_find(const struct state *s, unsigned long ino);
 /* Inserts a buffer with inode @ino in order (or returns it if listed). */
 struct dbuf *state_add(struct state *s, unsigned long ino);
-__attribute__((format(printf, 2, 3)))
+__printf(2, 3)
 void state_note(struct state *s, const char *fmt, ...);
 
 /* Ages the unsignalled fences of @s that were unsignalled in @old too. */

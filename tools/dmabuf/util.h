@@ -18,7 +18,9 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-__attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+
+__printf(1, 2) char *xasprintf(const char *fmt, ...);
 
 /*
  * Appends one zeroed element to the array *@arr of *@len elements of
