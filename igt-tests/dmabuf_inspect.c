@@ -37,6 +37,7 @@
 #include "igt.h"
 #include "igt_bufinfo.h"
 #include "igt_display.h"
+#include "igt_display_dump.h"
 #include "igt_dmabuf.h"
 #include "json_read.h"
 #include "util.h"
@@ -672,6 +673,22 @@ static char *plane_name(uint32_t plane_id)
 	return name;
 }
 
+/* Up to 2 s until drm_display's plane records a commit waiting. */
+static void wait_fence_wait(uint32_t plane_id)
+{
+	struct timespec start = {};
+	struct dump_plane p;
+
+	for (;;) {
+		dump_get_plane_by_id(data.display, plane_id, &p);
+		if (p.fence_wait)
+			return;
+		igt_assert_f(igt_nsec_elapsed(&start) < 2000000000ull,
+			     "the flip never waited for its fence\n");
+		usleep(10000);
+	}
+}
+
 static void check_hung_flip(const struct json_value *v, const struct scanout *b,
 			    uint32_t fence, const char *plane, int crtc_index)
 {
@@ -745,7 +762,9 @@ static void test_hang_blocked_flip(void)
 				      DRM_MODE_PAGE_FLIP_EVENT |
 				      DRM_MODE_ATOMIC_NONBLOCK,
 				      kms_user_data(2)), 0);
-	usleep(500 * 1000);
+	/* The commit worker has started waiting; then it waits 400 ms. */
+	wait_fence_wait(out.primary_id);
+	usleep(400 * 1000);
 
 	v = parse_json(run_tool(&status, "hang", "--json", "--threshold", "300",
 				NULL));
