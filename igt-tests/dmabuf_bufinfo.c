@@ -41,7 +41,7 @@
  * would not fit the runner's two minutes there. Debian's kernel and the
  * host unit tests parse 10,000.
  */
-#define MANY_DEBUG_KERNEL	1000
+#define MANY_DEBUG_KERNEL	500
 /* FMODE_READ and FMODE_WRITE of the dma-buf file's f_mode. */
 #define FMODE_READ		0x1
 #define FMODE_WRITE		0x2
