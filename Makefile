@@ -40,10 +40,7 @@ include tools/dmabuf/dmabuf.mk
 tools: $(O)/tools/zero_copy $(O)/tools/drm_fuzz $(DMABUF_TOOLS)
 
 include tools/fuzz/fuzz.mk
-
-$(O)/tools/%: tools/demo/%.c uapi/drm/vgem_plus_drm.h
-	@mkdir -p $(dir $@)
-	$(CC) $(TOOL_CFLAGS) -o $@ $< $(TOOL_LDLIBS)
+include tools/demo/demo.mk
 
 setup:
 	tools/setup.sh $(KERNEL_ENV)

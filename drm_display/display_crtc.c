@@ -3,8 +3,11 @@
  * CRTC: an hrtimer stands in for the vertical blank of the current mode.
  */
 
+#include <linux/slab.h>
+
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
+#include <drm/drm_atomic_state_helper.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_modes.h>
 #include <drm/drm_vblank.h>
@@ -30,6 +33,7 @@ static enum hrtimer_restart display_vblank_fire(struct hrtimer *timer)
 
 	hrtimer_forward_now(timer, READ_ONCE(out->period));
 	drm_crtc_handle_vblank(&out->crtc);
+	display_composer_vblank(out);
 
 	return READ_ONCE(out->vblank_on) ? HRTIMER_RESTART : HRTIMER_NORESTART;
 }
@@ -93,15 +97,60 @@ static bool display_get_vblank_timestamp(struct drm_crtc *crtc, int *max_error,
 	return true;
 }
 
+static void display_crtc_reset(struct drm_crtc *crtc)
+{
+	struct display_crtc_state *state = kzalloc(sizeof(*state), GFP_KERNEL);
+
+	if (crtc->state)
+		crtc->funcs->atomic_destroy_state(crtc, crtc->state);
+	__drm_atomic_helper_crtc_reset(crtc, state ? &state->base : NULL);
+}
+
+static struct drm_crtc_state *
+display_crtc_duplicate_state(struct drm_crtc *crtc)
+{
+	struct display_crtc_state *state;
+
+	if (WARN_ON(!crtc->state))
+		return NULL;
+
+	state = kzalloc(sizeof(*state), GFP_KERNEL);
+	if (!state)
+		return NULL;
+
+	state->frame = display_frame_alloc();
+	if (!state->frame) {
+		kfree(state);
+		return NULL;
+	}
+
+	__drm_atomic_helper_crtc_duplicate_state(crtc, &state->base);
+	return &state->base;
+}
+
+static void display_crtc_destroy_state(struct drm_crtc *crtc,
+				       struct drm_crtc_state *crtc_state)
+{
+	struct display_crtc_state *state = to_display_crtc_state(crtc_state);
+
+	/* Never flushed: still empty, nothing mapped. */
+	display_frame_put(state->frame);
+	__drm_atomic_helper_crtc_destroy_state(crtc_state);
+	kfree(state);
+}
+
 static const struct drm_crtc_funcs display_crtc_funcs = {
 	.set_config = drm_atomic_helper_set_config,
 	.page_flip = drm_atomic_helper_page_flip,
-	.reset = drm_atomic_helper_crtc_reset,
-	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
-	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.reset = display_crtc_reset,
+	.atomic_duplicate_state = display_crtc_duplicate_state,
+	.atomic_destroy_state = display_crtc_destroy_state,
 	.enable_vblank = display_enable_vblank,
 	.disable_vblank = display_disable_vblank,
 	.get_vblank_timestamp = display_get_vblank_timestamp,
+	.set_crc_source = display_crtc_set_crc_source,
+	.verify_crc_source = display_crtc_verify_crc_source,
+	.get_crc_sources = display_crtc_get_crc_sources,
 };
 
 /*
@@ -131,6 +180,7 @@ static void display_crtc_atomic_enable(struct drm_crtc *crtc,
 				       struct drm_atomic_state *state)
 {
 	drm_crtc_vblank_on(crtc);
+	display_composer_enable(crtc_to_output(crtc));
 }
 
 /*
@@ -158,6 +208,7 @@ static void display_crtc_atomic_disable(struct drm_crtc *crtc,
 	struct drm_pending_vblank_event *event;
 
 	drm_crtc_vblank_off(crtc);
+	display_composer_disable(crtc_to_output(crtc));
 
 	event = display_crtc_take_event(crtc, state);
 	if (!event)
@@ -168,11 +219,22 @@ static void display_crtc_atomic_disable(struct drm_crtc *crtc,
 	spin_unlock_irq(&crtc->dev->event_lock);
 }
 
-/* Completes the flip at the next vblank, or now when vblanks are off. */
+/*
+ * Publishes what the CRTC shows now, then completes the flip at the next
+ * vblank, or now when vblanks are off.
+ */
 static void display_crtc_atomic_flush(struct drm_crtc *crtc,
 				      struct drm_atomic_state *state)
 {
+	struct display_crtc_state *crtc_state =
+		to_display_crtc_state(drm_atomic_get_new_crtc_state(state, crtc));
 	struct drm_pending_vblank_event *event;
+
+	if (crtc_state->frame) {
+		display_frame_build(crtc_state->frame, state, crtc);
+		display_composer_publish(crtc_to_output(crtc), crtc_state->frame);
+		crtc_state->frame = NULL;
+	}
 
 	event = display_crtc_take_event(crtc, state);
 	if (!event)

@@ -47,7 +47,8 @@ static const struct file_operations display_fops = {
 static const struct drm_driver display_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC,
 	.fops = &display_fops,
-	/* DRM_GEM_SHMEM_DRIVER_OPS but for dumb_create. */
+	/* DRM_GEM_SHMEM_DRIVER_OPS, with our objects and dumb_create. */
+	.gem_create_object = display_gem_create_object,
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
 	.dumb_create = display_dumb_create,
 
@@ -74,6 +75,7 @@ static const struct drm_mode_config_funcs display_mode_config_funcs = {
 static void display_atomic_commit_tail(struct drm_atomic_state *state)
 {
 	struct drm_device *dev = state->dev;
+	struct display_commit_crtcs crtcs;
 
 	display_wait_for_fences(state);
 
@@ -81,9 +83,10 @@ static void display_atomic_commit_tail(struct drm_atomic_state *state)
 	drm_atomic_helper_commit_modeset_enables(dev, state);
 	drm_atomic_helper_commit_planes(dev, state,
 					DRM_PLANE_COMMIT_ACTIVE_ONLY);
+	display_debugfs_commit_crtcs(state, &crtcs);
 	drm_atomic_helper_commit_hw_done(state);
 	drm_atomic_helper_wait_for_flip_done(dev, state);
-	display_debugfs_commit_done(state);
+	display_debugfs_commit_done(dev, &crtcs);
 	drm_atomic_helper_cleanup_planes(dev, state);
 }
 
@@ -109,6 +112,8 @@ static int display_modeset_init(struct display_device *ddev)
 	dev->mode_config.max_height = DISPLAY_MAX_SIZE;
 	dev->mode_config.cursor_width = 512;
 	dev->mode_config.cursor_height = 512;
+	/* Composition stacks the planes by normalized_zpos. */
+	dev->mode_config.normalize_zpos = true;
 
 	for (i = 0; i < ddev->num_outputs; i++) {
 		ret = display_output_init(ddev, i, num_overlays);
@@ -137,7 +142,12 @@ static int __init display_probe(struct platform_device *pdev)
 	ddev->num_outputs = num_outputs;
 	spin_lock_init(&ddev->fence_lock);
 	INIT_LIST_HEAD(&ddev->fence_waits);
+	init_waitqueue_head(&ddev->wb_idle);
 	display_fence_debugfs_init(ddev);
+
+	ret = display_compose_init(ddev);
+	if (ret)
+		return ret;
 
 	ret = drm_vblank_init(&ddev->drm, ddev->num_outputs);
 	if (ret)
@@ -161,12 +171,16 @@ static void display_remove(struct platform_device *pdev)
 
 	drm_dev_unregister(&ddev->drm);
 	drm_atomic_helper_shutdown(&ddev->drm);
+	/* The core cleans writeback jobs up asynchronously. */
+	display_writeback_wait_idle(ddev);
 }
 
 static struct platform_driver display_platform_driver = {
 	.remove = display_remove,
 	.driver = {
 		.name = DRIVER_NAME,
+		/* Only module exit removes the device: see display_crc.c. */
+		.suppress_bind_attrs = true,
 	},
 };
 

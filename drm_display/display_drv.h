@@ -5,10 +5,12 @@
 #ifndef _DISPLAY_DRV_H_
 #define _DISPLAY_DRV_H_
 
+#include <linux/atomic.h>
 #include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 
 #include <drm/drm_connector.h>
 #include <drm/drm_crtc.h>
@@ -16,6 +18,9 @@
 #include <drm/drm_encoder.h>
 #include <drm/drm_gem_atomic_helper.h>
 #include <drm/drm_plane.h>
+#include <drm/drm_writeback.h>
+
+#include "display_compose.h"
 
 struct display_dump;
 struct dma_fence;
@@ -46,6 +51,8 @@ struct drm_mode_fb_cmd2;
  * @vblank_timer: fires once per frame of the current mode
  * @period: frame duration of the current mode
  * @vblank_on: vblanks are enabled; the timer stops re-arming once clear
+ * @wb: writeback connector on @crtc
+ * @composer: composition of what @crtc shows
  */
 struct display_output {
 	struct drm_crtc crtc;
@@ -54,6 +61,8 @@ struct display_output {
 	struct hrtimer vblank_timer;
 	ktime_t period;
 	bool vblank_on;
+	struct drm_writeback_connector wb;
+	struct display_composer composer;
 };
 
 /**
@@ -64,6 +73,10 @@ struct display_output {
  * @comm: command name of the committing process
  * @shown: the framebuffer actually on screen once committed: the new one,
  *         or the previous one when the wait for @fence timed out
+ * @fbmap: mapping of @base's framebuffer, from begin_fb_access to
+ *         end_fb_access
+ * @shown_map: mapping of @shown, which goes with it
+ * @shown_geom: where @shown is on screen, which goes with it too
  */
 struct display_plane_state {
 	struct drm_shadow_plane_state base;
@@ -71,6 +84,20 @@ struct display_plane_state {
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	struct drm_framebuffer *shown;
+	struct display_fbmap *fbmap;
+	struct display_fbmap *shown_map;
+	struct display_geom shown_geom;
+};
+
+/**
+ * struct display_crtc_state - CRTC state with the frame it will show
+ * @base: CRTC state
+ * @frame: empty frame, allocated with the state so that flush does not
+ *         allocate, given to the output when the state is flushed
+ */
+struct display_crtc_state {
+	struct drm_crtc_state base;
+	struct display_frame *frame;
 };
 
 /**
@@ -146,6 +173,9 @@ struct display_fence_stats {
  * @fence_waits: waits in progress
  * @fence_stats: totals
  * @dump: what the debugfs state dump shows (display_debugfs.c)
+ * @compose_wq: runs the outputs' composition workers
+ * @wb_jobs: writeback jobs prepared and not cleaned up yet
+ * @wb_idle: woken when @wb_jobs drops to 0
  */
 struct display_device {
 	struct drm_device drm;
@@ -155,6 +185,9 @@ struct display_device {
 	struct list_head fence_waits;
 	struct display_fence_stats fence_stats;
 	struct display_dump *dump;
+	struct workqueue_struct *compose_wq;
+	atomic_t wb_jobs;
+	wait_queue_head_t wb_idle;
 };
 
 static inline struct display_plane_state *
@@ -172,6 +205,12 @@ static inline struct display_device *to_display_dev(struct drm_device *dev)
 static inline struct display_output *crtc_to_output(struct drm_crtc *crtc)
 {
 	return container_of(crtc, struct display_output, crtc);
+}
+
+static inline struct display_crtc_state *
+to_display_crtc_state(struct drm_crtc_state *state)
+{
+	return container_of(state, struct display_crtc_state, base);
 }
 
 /* display_crtc.c */
@@ -196,11 +235,25 @@ void display_wait_for_fences(struct drm_atomic_state *state);
 void display_fence_debugfs_init(struct display_device *ddev);
 
 /* display_debugfs.c */
+
+/**
+ * struct display_commit_crtcs - CRTCs of a commit, as drm_crtc_mask() bits
+ * @in_commit: every CRTC in the commit
+ * @active: those the commit leaves active
+ */
+struct display_commit_crtcs {
+	u32 in_commit;
+	u32 active;
+};
+
 int display_debugfs_init(struct display_device *ddev);
 void display_debugfs_commit_begin(struct drm_atomic_state *state);
 void display_debugfs_plane_shown(struct drm_plane_state *state,
 				 struct drm_framebuffer *shown, bool skipped);
-void display_debugfs_commit_done(struct drm_atomic_state *state);
+void display_debugfs_commit_crtcs(struct drm_atomic_state *state,
+				  struct display_commit_crtcs *crtcs);
+void display_debugfs_commit_done(struct drm_device *dev,
+				 const struct display_commit_crtcs *crtcs);
 
 /* display_fb.c */
 int display_dumb_create(struct drm_file *file, struct drm_device *dev,
@@ -209,15 +262,52 @@ struct drm_framebuffer *display_fb_create(struct drm_device *dev,
 					  struct drm_file *file,
 					  const struct drm_mode_fb_cmd2 *cmd);
 
+/* display_gem.c */
+struct drm_gem_object *display_gem_create_object(struct drm_device *dev,
+						 size_t size);
+
 /* display_output.c */
+int display_connector_get_modes(struct drm_connector *connector);
 int display_output_init(struct display_device *ddev, unsigned int index,
 			unsigned int overlays);
+
+/* display_composer.c */
+int display_compose_init(struct display_device *ddev);
+int display_composer_init(struct display_device *ddev,
+			  struct display_output *out);
+void display_composer_vblank(struct display_output *out);
+void display_composer_publish(struct display_output *out,
+			      struct display_frame *frame);
+void display_composer_stage(struct display_output *out,
+			    struct display_wb_target *target);
+void display_composer_enable(struct display_output *out);
+void display_composer_disable(struct display_output *out);
+int display_composer_set_crc(struct display_output *out, bool on,
+			     bool *was_on);
+void display_composer_fb_dirty(struct display_device *ddev,
+			       struct drm_framebuffer *fb);
+
+/* display_crc.c */
+int display_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
+				   size_t *values_cnt);
+const char *const *display_crtc_get_crc_sources(struct drm_crtc *crtc,
+						size_t *count);
+int display_crtc_set_crc_source(struct drm_crtc *crtc, const char *source);
+
+/* display_writeback.c */
+int display_writeback_init(struct display_device *ddev,
+			   struct display_output *out);
+void display_writeback_complete(struct display_output *out,
+				struct list_head *targets, int status);
+void display_writeback_wait_idle(struct display_device *ddev);
+
+/* display_plane.c: the formats of every plane and writeback connector */
+extern const u32 display_plane_formats[];
+extern const unsigned int display_num_plane_formats;
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Internals the KUnit tests in tests/ reach. */
 struct seq_file;
-extern const u32 display_plane_formats[];
-extern const unsigned int display_num_plane_formats;
 int display_dumb_layout(u32 width, u32 height, u32 bpp, u32 *pitch,
 			u64 *size);
 int display_fb_check(const struct drm_mode_fb_cmd2 *cmd, const u64 *obj_size,

@@ -83,7 +83,13 @@ int display_dumb_create(struct drm_file *file, struct drm_device *dev,
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
 
-	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
+	/*
+	 * display_gem_fault() finds pages by the fake offset, so it must
+	 * exist before a dma-buf of the object is mapped, and never change.
+	 */
+	ret = drm_gem_create_mmap_offset(&shmem->base);
+	if (!ret)
+		ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
 	/* The handle holds the object now, or nothing does. */
 	drm_gem_object_put(&shmem->base);
 	if (ret)
@@ -161,6 +167,21 @@ VISIBLE_IF_KUNIT int display_fb_check(const struct drm_mode_fb_cmd2 *cmd,
 }
 EXPORT_SYMBOL_IF_KUNIT(display_fb_check);
 
+/* DIRTYFB: the front buffer was drawn to, cached CRCs of it are stale. */
+static int display_fb_dirty(struct drm_framebuffer *fb, struct drm_file *file,
+			    unsigned int flags, unsigned int color,
+			    struct drm_clip_rect *clips, unsigned int num_clips)
+{
+	display_composer_fb_dirty(to_display_dev(fb->dev), fb);
+	return 0;
+}
+
+static const struct drm_framebuffer_funcs display_fb_funcs = {
+	.destroy = drm_gem_fb_destroy,
+	.create_handle = drm_gem_fb_create_handle,
+	.dirty = display_fb_dirty,
+};
+
 /**
  * display_fb_create - &drm_mode_config_funcs.fb_create
  * @dev: DRM device
@@ -208,5 +229,5 @@ struct drm_framebuffer *display_fb_create(struct drm_device *dev,
 	 * This looks the objects up again, and checks their sizes again: a
 	 * handle closed and reused meanwhile gets no further than that.
 	 */
-	return drm_gem_fb_create(dev, file, cmd);
+	return drm_gem_fb_create_with_funcs(dev, file, cmd, &display_fb_funcs);
 }

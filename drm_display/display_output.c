@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Outputs: a CRTC with its planes, a virtual encoder and an always
- * connected virtual connector offering the usual modes up to 4K.
+ * connected virtual connector offering the usual modes up to 4K, and a
+ * writeback connector capturing what the CRTC shows.
  */
 
 #include <drm/drm_atomic_helper.h>
@@ -10,7 +11,13 @@
 
 #include "display_drv.h"
 
-static int display_connector_get_modes(struct drm_connector *connector)
+/**
+ * display_connector_get_modes - the modes of every connector of ours
+ * @connector: the virtual or the writeback connector of an output
+ *
+ * Return: the number of modes added.
+ */
+int display_connector_get_modes(struct drm_connector *connector)
 {
 	int count;
 
@@ -89,5 +96,13 @@ int display_output_init(struct display_device *ddev, unsigned int index,
 	drm_connector_helper_add(&out->connector,
 				 &display_connector_helper_funcs);
 
-	return drm_connector_attach_encoder(&out->connector, &out->encoder);
+	ret = drm_connector_attach_encoder(&out->connector, &out->encoder);
+	if (ret)
+		return ret;
+
+	ret = display_writeback_init(ddev, out);
+	if (ret)
+		return ret;
+
+	return display_composer_init(ddev, out);
 }

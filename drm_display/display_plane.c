@@ -17,8 +17,11 @@
 
 #include "display_drv.h"
 
-/* Every one must be in drm_format_info()'s table (a KUnit test checks). */
-VISIBLE_IF_KUNIT const u32 display_plane_formats[] = {
+/*
+ * Every one must be in drm_format_info()'s table (a KUnit test checks).
+ * The writeback connectors write all of them too.
+ */
+const u32 display_plane_formats[] = {
 	DRM_FORMAT_XRGB8888,
 	DRM_FORMAT_ARGB8888,
 	DRM_FORMAT_XBGR8888,
@@ -29,7 +32,7 @@ VISIBLE_IF_KUNIT const u32 display_plane_formats[] = {
 	DRM_FORMAT_NV12,
 };
 EXPORT_SYMBOL_IF_KUNIT(display_plane_formats);
-VISIBLE_IF_KUNIT const unsigned int display_num_plane_formats =
+const unsigned int display_num_plane_formats =
 	ARRAY_SIZE(display_plane_formats);
 EXPORT_SYMBOL_IF_KUNIT(display_num_plane_formats);
 
@@ -57,25 +60,54 @@ const struct drm_format_info *display_format_info(u32 format)
 }
 EXPORT_SYMBOL_IF_KUNIT(display_format_info);
 
+/* Drops what @state shows, with its mapping. */
+static void display_plane_state_hide(struct display_plane_state *state)
+{
+	if (state->shown)
+		drm_framebuffer_put(state->shown);
+	state->shown = NULL;
+	display_fbmap_put(state->shown_map);
+	state->shown_map = NULL;
+	memset(&state->shown_geom, 0, sizeof(state->shown_geom));
+}
+
+/**
+ * display_plane_state_show - a plane state's framebuffer goes on screen
+ * @state: the new plane state, its fb mapped
+ * @fb: @state's framebuffer, or NULL
+ *
+ * It is shown with the mapping and the geometry of @state.
+ */
 void display_plane_state_show(struct display_plane_state *state,
 			      struct drm_framebuffer *fb)
 {
-	if (fb)
-		drm_framebuffer_get(fb);
-	if (state->shown)
-		drm_framebuffer_put(state->shown);
+	display_plane_state_hide(state);
+	if (!fb)
+		return;
+
+	drm_framebuffer_get(fb);
 	state->shown = fb;
+	state->shown_map = display_fbmap_get(state->fbmap);
+	display_geom_from_state(&state->shown_geom, &state->base.base);
 }
 
-/*
- * A skipped frame leaves on screen what was there. (Its CPU mapping is
- * the old state's, which goes with it: whoever reads pixels from @shown
- * must map it.)
+/**
+ * display_plane_state_keep_shown - a skipped frame keeps what was shown
+ * @new_state: the new plane state
+ * @old_state: the plane state it replaces
+ *
+ * The old framebuffer stays on screen with its old mapping and geometry:
+ * the new geometry is never applied to it.
  */
 void display_plane_state_keep_shown(struct display_plane_state *new_state,
 				    struct display_plane_state *old_state)
 {
-	display_plane_state_show(new_state, old_state->shown);
+	display_plane_state_hide(new_state);
+	if (old_state->shown)
+		drm_framebuffer_get(old_state->shown);
+	new_state->shown = old_state->shown;
+	new_state->shown_map = display_fbmap_get(old_state->shown_map);
+	new_state->shown_geom = old_state->shown_geom;
 }
 
 static void display_plane_reset(struct drm_plane *plane)
@@ -114,7 +146,9 @@ static void display_plane_destroy_state(struct drm_plane *plane,
 	struct display_plane_state *state = to_display_plane_state(plane_state);
 
 	dma_fence_put(state->fence);
-	display_plane_state_show(state, NULL);
+	display_plane_state_hide(state);
+	/* Left by a commit that failed before end_fb_access. */
+	display_fbmap_put(state->fbmap);
 	__drm_gem_destroy_shadow_plane_state(&state->base);
 	kfree(state);
 }
@@ -153,8 +187,44 @@ static void display_plane_atomic_update(struct drm_plane *plane,
 {
 }
 
+/*
+ * Besides the shadow-plane mapping, which ends with the commit, a mapping
+ * that lives as long as the framebuffer stays on screen, for composition.
+ * Mapping can sleep and allocate: here, in ioctl context, not later.
+ */
+static int display_plane_begin_fb_access(struct drm_plane *plane,
+					 struct drm_plane_state *state)
+{
+	struct display_plane_state *dstate = to_display_plane_state(state);
+	struct display_fbmap *fbm;
+	int ret;
+
+	ret = drm_gem_begin_shadow_fb_access(plane, state);
+	if (ret || !state->fb)
+		return ret;
+
+	fbm = display_fbmap_create(state->fb);
+	if (IS_ERR(fbm)) {
+		drm_gem_end_shadow_fb_access(plane, state);
+		return PTR_ERR(fbm);
+	}
+	dstate->fbmap = fbm;
+	return 0;
+}
+
+static void display_plane_end_fb_access(struct drm_plane *plane,
+					struct drm_plane_state *state)
+{
+	struct display_plane_state *dstate = to_display_plane_state(state);
+
+	display_fbmap_put(dstate->fbmap);
+	dstate->fbmap = NULL;
+	drm_gem_end_shadow_fb_access(plane, state);
+}
+
 static const struct drm_plane_helper_funcs display_plane_helper_funcs = {
-	DRM_GEM_SHADOW_PLANE_HELPER_FUNCS,
+	.begin_fb_access = display_plane_begin_fb_access,
+	.end_fb_access = display_plane_end_fb_access,
 	.prepare_fb = display_plane_prepare_fb,
 	.atomic_check = display_plane_atomic_check,
 	.atomic_update = display_plane_atomic_update,

@@ -211,8 +211,10 @@ static void test_connector(int fd)
 	int i;
 
 	igt_assert(res);
+	/* Writeback connectors stay hidden without their client cap. */
 	igt_assert_eq(res->count_connectors, outputs);
-	igt_assert_eq(res->count_encoders, outputs);
+	/* Encoders are all listed: the virtual one and the writeback one. */
+	igt_assert_eq(res->count_encoders, 2 * outputs);
 	igt_assert_eq(res->count_crtcs, outputs);
 	igt_assert_eq(res->min_width, 16);
 	igt_assert_eq(res->max_width, MAX_SIZE);
@@ -729,9 +731,9 @@ static void test_atomic_flip(int fd, const struct kms_output *out)
 	}
 
 	/*
-	 * Vblanks come once per frame of the mode (60 Hz). Each flip lands
-	 * on the first vblank its commit makes, usually the next one; TCG
-	 * makes us miss some, so only a stall of several frames fails.
+	 * Vblanks come once per frame of the mode (60 Hz), whatever the
+	 * guest's load; how many a flip takes depends on how soon we get
+	 * to make the next commit, so it is logged, not asserted.
 	 */
 	span_us = kms_event_usec(&ev) - kms_event_usec(&first);
 	vblanks = ev.sequence - first.sequence;
@@ -742,8 +744,6 @@ static void test_atomic_flip(int fd, const struct kms_output *out)
 		     2 * span_us <= 3 * vblanks * frame_us,
 		     "%u vblanks in %llu us, frame %llu us\n", vblanks,
 		     (unsigned long long)span_us, (unsigned long long)frame_us);
-	igt_assert_f(vblanks <= 5 * (NUM_FLIPS - 1),
-		     "%d flips took %u vblanks\n", NUM_FLIPS - 1, vblanks);
 
 	check_flip_busy(fd, out, FLIP_ATOMIC, fb, &ev);
 
@@ -952,6 +952,47 @@ static void test_vblank_off_race(int fd, const struct kms_output *out)
 	kms_fb_remove(fd, &fb);
 }
 
+/*
+ * Legacy cursor updates do not wait for the flips before them: each
+ * commit's tail must not touch its new CRTC state after hw_done, which
+ * a cursor update may free (KASAN reports it on the debug tier).
+ */
+static void test_cursor_during_flips(int fd, const struct kms_output *out)
+{
+	struct drm_event_vblank ev;
+	struct kms_fb fb[2], cursor;
+	int i, ret;
+
+	for (i = 0; i < 2; i++)
+		kms_dumb_fb_create(fd, out->mode.hdisplay, out->mode.vdisplay,
+				   DRM_FORMAT_XRGB8888, &fb[i]);
+	kms_dumb_fb_create(fd, 64, 64, DRM_FORMAT_ARGB8888, &cursor);
+	igt_assert_eq(kms_atomic_modeset(fd, out, &out->mode, fb[0].fb_id,
+					 0, NULL), 0);
+
+	for (i = 1; i <= 100; i++) {
+		do {
+			ret = kms_atomic_flip(fd, out, fb[i & 1].fb_id,
+					      DRM_MODE_PAGE_FLIP_EVENT |
+					      DRM_MODE_ATOMIC_NONBLOCK,
+					      kms_user_data(i));
+		} while (ret == -EBUSY && !usleep(1000));
+		igt_assert_eq(ret, 0);
+		igt_assert_eq(drmModeSetCursor(fd, out->crtc_id, cursor.handle,
+					       64, 64), 0);
+		igt_assert_eq(drmModeMoveCursor(fd, out->crtc_id, i, i), 0);
+		igt_assert_eq(drmModeSetCursor(fd, out->crtc_id, 0, 0, 0), 0);
+		igt_assert_f(kms_read_event(fd, 1000, &ev),
+			     "no flip event for flip %d\n", i);
+		igt_assert_eq_u64(ev.user_data, (uintptr_t)kms_user_data(i));
+	}
+
+	kms_disable_all(fd);
+	kms_fb_remove(fd, &cursor);
+	for (i = 0; i < 2; i++)
+		kms_fb_remove(fd, &fb[i]);
+}
+
 static void test_mode_validation(int fd, const struct kms_output *out)
 {
 	const uint32_t test = DRM_MODE_ATOMIC_TEST_ONLY;
@@ -1130,14 +1171,16 @@ static void test_import_vgem(int fd, const struct kms_output *out)
 	drm_close_driver(vgem);
 }
 
-static void test_import_heap(int fd, const struct kms_output *out)
+/* Scanout of buffers from an exporter that is not a DRM driver. */
+static void test_import_foreign(int fd, const struct kms_output *out,
+				int (*alloc)(size_t size), const char *exporter)
 {
 	const uint32_t pitch = 1024 * 4;
 	int dmabuf[2], i;
 
 	for (i = 0; i < 2; i++) {
-		dmabuf[i] = dmabuf_heap_alloc(pitch * 768);
-		igt_require_f(dmabuf[i] >= 0, "no system dma-heap: %s\n",
+		dmabuf[i] = alloc(pitch * 768);
+		igt_require_f(dmabuf[i] >= 0, "no %s: %s\n", exporter,
 			      strerror(-dmabuf[i]));
 	}
 
@@ -1205,6 +1248,59 @@ static void test_dumb_export(int fd)
 	close(dmabuf);
 	gem_close(fd, create.handle);
 	igt_assert(!bufinfo_find(ino, &b));
+}
+
+/* Each page of a 4-page dumb buffer holds its own index in every byte. */
+static void check_page(const uint8_t *p, unsigned int index)
+{
+	igt_assert_f(p[0] == 0x40 + index && p[4095] == 0x40 + index,
+		     "page %u shows %#x..%#x\n", index, p[0], p[4095]);
+}
+
+/*
+ * Mappings that start past the first page of a dumb buffer: a dma-buf
+ * mmap() at an offset, and what is left of a mapping whose head is gone.
+ * The 6.12 shmem helper's fault handler showed page 0 for both.
+ */
+static void test_dumb_mmap_offset(int fd)
+{
+	struct drm_mode_create_dumb create = {
+		.width = 64, .height = 64, .bpp = 32,
+	};
+	struct drm_mode_map_dumb map = {};
+	const size_t page = 4096;
+	uint8_t *cpu, *tail;
+	unsigned int i;
+	int dmabuf;
+
+	do_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create);
+	igt_assert_eq_u64(create.size, 4 * page);
+
+	/* The dma-buf is mapped before the dumb offset is ever asked for. */
+	dmabuf = prime_handle_to_fd(fd, create.handle);
+	tail = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, dmabuf,
+		    2 * page);
+	igt_assert(tail != MAP_FAILED);
+
+	map.handle = create.handle;
+	do_ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &map);
+	cpu = mmap(NULL, create.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   map.offset);
+	igt_assert(cpu != MAP_FAILED);
+	for (i = 0; i < 4; i++)
+		memset(cpu + i * page, 0x40 + i, page);
+
+	for (i = 0; i < 2; i++)
+		check_page(tail + i * page, 2 + i);
+
+	igt_assert_eq(munmap(cpu, 2 * page), 0);
+	for (i = 2; i < 4; i++)
+		check_page(cpu + i * page, i);
+
+	munmap(cpu + 2 * page, 2 * page);
+	munmap(tail, 2 * page);
+	close(dmabuf);
+	gem_close(fd, create.handle);
 }
 
 igt_main
@@ -1276,6 +1372,12 @@ igt_main
 			kms_disable_all(fd);
 		}
 
+		igt_describe("Legacy cursor updates between nonblocking flips.");
+		igt_subtest("cursor-during-flips") {
+			kms_disable_all(fd);
+			test_cursor_during_flips(fd, &output);
+		}
+
 		igt_describe("WAIT_VBLANK relative and absolute; refused while the CRTC is off.");
 		igt_subtest("vblank-wait") {
 			kms_disable_all(fd);
@@ -1308,7 +1410,16 @@ igt_main
 		igt_describe("Scanout of system dma-heap buffers.");
 		igt_subtest("import-heap-scanout") {
 			kms_disable_all(fd);
-			test_import_heap(fd, &output);
+			test_import_foreign(fd, &output, dmabuf_heap_alloc,
+					    "system dma-heap");
+			kms_disable_all(fd);
+		}
+
+		igt_describe("Scanout of udmabuf buffers.");
+		igt_subtest("import-udmabuf-scanout") {
+			kms_disable_all(fd);
+			test_import_foreign(fd, &output, udmabuf_alloc,
+					    "udmabuf");
 			kms_disable_all(fd);
 		}
 
@@ -1318,6 +1429,10 @@ igt_main
 			test_dumb_export(fd);
 			kms_disable_all(fd);
 		}
+
+		igt_describe("Dumb buffer mappings that start past page 0.");
+		igt_subtest("dumb-mmap-offset")
+			test_dumb_mmap_offset(fd);
 
 		igt_fixture
 			drm_close_driver(fd);

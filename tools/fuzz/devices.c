@@ -2,8 +2,8 @@
 /*
  * The table of device types the fuzzer knows, and their discovery through
  * libdrm. A device type lists the device-scoped ops that apply to its
- * files; drm_display's card node gets an entry of its own (KMS ops, no
- * render node) when it exists.
+ * files; drm_display's card node has an entry of its own: the core GEM,
+ * PRIME and dumb ops plus its KMS ops (it has no render node).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -23,16 +23,31 @@ static const enum op_id vgem_plus_ops[] = {
 	OP_CREATE_DUMB, OP_MAP_DUMB, OP_DESTROY_DUMB, OP_MAP_OFFSET,
 	OP_GEM_CLOSE, OP_FLINK, OP_GEM_OPEN, OP_PRIME_EXPORT, OP_PRIME_IMPORT,
 	OP_FENCE_ATTACH, OP_FENCE_SIGNAL, OP_FENCE_SIGNAL_ERROR,
-	OP_FENCE_EXPORT, OP_SYNCOBJ, OP_RAW_IOCTL,
+	OP_FENCE_EXPORT, OP_SYNCOBJ, OP_RAW_IOCTL, OP_MASTER,
 };
 
+static const enum op_id display_ops[] = {
+	OP_CLOSE_DEV, OP_VERSION, OP_GET_CAP, OP_SET_CLIENT_CAP,
+	OP_CREATE_DUMB, OP_MAP_DUMB, OP_DESTROY_DUMB, OP_GEM_CLOSE,
+	OP_PRIME_EXPORT, OP_PRIME_IMPORT, OP_SYNCOBJ,
+	OP_RAW_IOCTL, OP_MASTER, OP_GETRESOURCES, OP_GETCRTC, OP_SETCRTC,
+	OP_GETENCODER, OP_GETCONNECTOR, OP_GETPLANERES, OP_GETPLANE,
+	OP_SETPLANE, OP_GETPROPERTY, OP_GETPROPBLOB, OP_OBJ_GETPROPS,
+	OP_OBJ_SETPROP, OP_CREATEPROPBLOB, OP_DESTROYPROPBLOB, OP_ADDFB,
+	OP_ADDFB2, OP_RMFB, OP_CLOSEFB, OP_GETFB, OP_GETFB2, OP_DIRTYFB,
+	OP_PAGE_FLIP, OP_CURSOR, OP_ATOMIC, OP_READ_EVENTS, OP_VBLANK,
+	OP_GAMMA,
+};
+
+/*
+ * vgem_plus first: children make their fenced buffers on g_devices[0].
+ * Flink names are drm_vgem_plus's only: the model keeps one name space.
+ */
 static const struct device_type device_types[] = {
-	{ "drm_vgem_plus", "drm_vgem_plus", vgem_plus_ops,
+	{ "drm_vgem_plus", "drm_vgem_plus", NULL, false, vgem_plus_ops,
 	  ARRAY_SIZE(vgem_plus_ops) },
-	/*
-	 * drm_display: { "drm_display", "drm_display", display_ops, n },
-	 * with the core GEM/PRIME/dumb ops above plus its KMS ops.
-	 */
+	{ "drm_display", NULL, "drm_display", true, display_ops,
+	  ARRAY_SIZE(display_ops) },
 };
 
 struct device g_devices[MAX_DEVICES];
@@ -58,9 +73,14 @@ static const struct device_type *match_type(const char *primary)
 	if (fd < 0)
 		return NULL;
 	v = drmGetVersion(fd);
-	for (i = 0; v && v->desc && i < ARRAY_SIZE(device_types); i++)
-		if (strstr(v->desc, device_types[i].desc_match))
+	for (i = 0; v && i < ARRAY_SIZE(device_types); i++) {
+		if (device_types[i].desc_match && v->desc &&
+		    strstr(v->desc, device_types[i].desc_match))
 			t = &device_types[i];
+		if (device_types[i].drv_name && v->name &&
+		    !strcmp(v->name, device_types[i].drv_name))
+			t = &device_types[i];
+	}
 	drmFreeVersion(v);
 	close(fd);
 	return t;

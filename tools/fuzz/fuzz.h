@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * drm_fuzz: a bounded, seeded ioctl fuzzer for drm_vgem_plus (and, later,
- * drm_display). Shared declarations: the op table, the device table, the
+ * drm_fuzz: a bounded, seeded ioctl fuzzer for drm_vgem_plus and
+ * drm_display. Shared declarations: the op table, the device table, the
  * model of live objects, per-thread context and the checks.
  */
 #ifndef DRM_FUZZ_H
@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <time.h>
 
+typedef uint8_t u8;
+typedef uint16_t u16;
 typedef uint64_t u64;
 typedef uint32_t u32;
 typedef int64_t s64;
@@ -34,6 +36,8 @@ typedef int32_t s32;
 #define MAX_LIVE_FDS	64		/* dma-bufs, sync_files each */
 #define MAX_LIVE_MAPS	32
 #define MAX_OWN_FENCES	12
+#define MAX_LIVE_FBS	48
+#define MAX_LIVE_BLOBS	32
 
 /* Fences are signalled by their owner after this many of its ops. */
 #define FENCE_AGE	32
@@ -56,6 +60,13 @@ enum op_id {
 	OP_DEBUGFS, OP_DMABUF_SYNC, OP_DMABUF_SET_NAME, OP_DMABUF_EXPORT_SYNC,
 	OP_DMABUF_IMPORT_SYNC, OP_POLL, OP_MMAP_DMABUF, OP_MAP_ACCESS,
 	OP_MUNMAP, OP_SYNC_INFO, OP_SYNC_MERGE, OP_CLOSE_FD, OP_FORK,
+	/* KMS (drm_display's card node), ops_kms.c, ops_fb.c, ops_commit.c */
+	OP_MASTER, OP_GETRESOURCES, OP_GETCRTC, OP_SETCRTC, OP_GETENCODER,
+	OP_GETCONNECTOR, OP_GETPLANERES, OP_GETPLANE, OP_SETPLANE,
+	OP_GETPROPERTY, OP_GETPROPBLOB, OP_OBJ_GETPROPS, OP_OBJ_SETPROP,
+	OP_CREATEPROPBLOB, OP_DESTROYPROPBLOB, OP_ADDFB, OP_ADDFB2, OP_RMFB,
+	OP_CLOSEFB, OP_GETFB, OP_GETFB2, OP_DIRTYFB, OP_PAGE_FLIP, OP_CURSOR,
+	OP_ATOMIC, OP_READ_EVENTS, OP_VBLANK, OP_GAMMA,
 	OP_REAP,		/* not drawn: the owner signals an old fence */
 	OP_COUNT
 };
@@ -78,6 +89,8 @@ extern const struct op_desc op_table[OP_COUNT];
 struct device_type {
 	const char *name;		/* module / exporter name */
 	const char *desc_match;		/* substring of drmVersion.desc */
+	const char *drv_name;		/* or drmVersion.name exactly */
+	bool kms;			/* drm_display: modesetting */
 	const enum op_id *ops;		/* device-scoped ops that apply */
 	unsigned int n_ops;
 };
@@ -96,7 +109,7 @@ int devices_discover(void);
 /* ---- the model of live objects ---- */
 
 enum ent_kind { K_DEV, K_HANDLE, K_DMABUF, K_FENCE, K_SYNC, K_MAP, K_FLINK,
-		K_KINDS };
+		K_FB, K_BLOB, K_KINDS };
 
 /* A write through a mapping: what any mapping of the object must show. */
 struct wrec {
@@ -114,9 +127,14 @@ struct obj {
 	u64 size;
 	unsigned int refs;	/* model entries pointing here */
 	unsigned int handles;	/* live handle entries */
+	unsigned int handles_on[MAX_DEVICES];	/* of them, per device */
+	unsigned int name_devi;	/* the device whose flink name @name is */
+	int home_devi;		/* the device that made it, -1: unknown.
+				 * Elsewhere each file's import is an object
+				 * of its own, with names of its own. */
 	unsigned int fences;	/* our unsignalled fences on it */
 	unsigned int dmabufs;	/* live sure dma-buf entries */
-	u64 offset;		/* fake mmap offset, 0: unknown */
+	unsigned int fbs;	/* live framebuffer entries on it */
 	u32 name;		/* flink name, 0: none */
 	unsigned long ino;	/* dma-buf inode while dmabufs > 0 */
 	struct wrec wr[NCELLS][WREC];
@@ -137,9 +155,10 @@ struct ent {
 	int users;		/* ops using it now */
 	int deps;		/* entries pointing at it (handles, fences) */
 	int fd;			/* DEV, DMABUF, SYNC */
-	struct ent *dev;	/* HANDLE, FENCE: its device file */
-	struct obj *obj;	/* HANDLE, DMABUF, MAP, FENCE, FLINK */
-	u32 val;		/* HANDLE: handle, FENCE: id, FLINK: name */
+	struct ent *dev;	/* HANDLE, FENCE, FB, BLOB: its device file */
+	struct obj *obj;	/* HANDLE, DMABUF, MAP, FENCE, FLINK, FB */
+	u32 val;		/* HANDLE: handle, FENCE: id, FLINK: name,
+				 * FB: fb id, BLOB: blob id */
 	/* DEV */
 	unsigned int devi;
 	enum node_kind node;
@@ -155,8 +174,15 @@ struct ent {
 	 */
 	unsigned long close_gen;
 	struct bitmap signalled;	/* fence ids signalled by hand */
+	bool master;		/* DEV: believed to be DRM master */
+	/*
+	 * HANDLE: fake mmap offset, 0: unknown. Per handle, not per object:
+	 * each import of a foreign dma-buf is an object of its own.
+	 */
+	u64 offset;
 	/* FENCE */
 	bool notimeout;
+	bool abandoned;		/* never signalled by hand before the end */
 	int owner;		/* cell of the ctx that must signal it */
 	unsigned long birth;	/* owner's op index at attach */
 	/* MAP */
@@ -165,8 +191,15 @@ struct ent {
 	u64 obj_off;		/* byte offset of addr in the object */
 	int prot;
 	bool doomed;		/* munmap when the last user is done */
+	unsigned int map_file;	/* the device file's id (MMAP_GEM), 0 */
 	/* DMABUF */
 	unsigned long ino;
+	/* FB: what it was made with, for GETFB2 */
+	u32 fb_w, fb_h, fb_fmt, fb_flags;
+	u64 fb_mod;
+	/* BLOB */
+	u32 blob_len;
+	bool blob_mode;		/* a valid struct drm_mode_modeinfo */
 	/* the op that made it, for failure reports */
 	char origin[48];
 };
@@ -191,6 +224,8 @@ bool pick_stale(struct ctx *c, enum ent_kind k, struct stale *out);
 struct ent *find_handle(struct ent *dev, u32 handle);
 struct ent *find_fence(struct ent *dev, u32 id);
 struct ent *find_flink(u32 name);
+struct ent *find_in_dev(enum ent_kind k, struct ent *dev, u32 val);
+struct ent *find_in_device(enum ent_kind k, unsigned int devi, u32 val);
 struct obj *obj_new(u64 size, bool unsure);
 void ent_set_obj(struct ent *e, struct obj *o);
 void ent_set_dev(struct ent *e, struct ent *dev);
@@ -249,7 +284,8 @@ struct options {
 	unsigned int failslab;		/* percent, 0: off */
 	bool kmemleak;
 	unsigned int watchdog;		/* seconds */
-	bool ignore_known;		/* steer around known kernel bugs */
+	const char *failslab_module;	/* NULL: chosen from the seed */
+	unsigned int display_fence_ms;	/* drm_display fence_timeout_ms, 0: keep */
 };
 
 extern struct options g_opt;
@@ -349,6 +385,34 @@ void op_sync_merge(struct ctx *c);
 void op_close_fd(struct ctx *c);
 void op_fork(struct ctx *c);
 void op_reap(struct ctx *c);
+void op_master(struct ctx *c);
+void op_getresources(struct ctx *c);
+void op_getcrtc(struct ctx *c);
+void op_setcrtc(struct ctx *c);
+void op_getencoder(struct ctx *c);
+void op_getconnector(struct ctx *c);
+void op_getplaneres(struct ctx *c);
+void op_getplane(struct ctx *c);
+void op_setplane(struct ctx *c);
+void op_getproperty(struct ctx *c);
+void op_getpropblob(struct ctx *c);
+void op_obj_getprops(struct ctx *c);
+void op_obj_setprop(struct ctx *c);
+void op_createpropblob(struct ctx *c);
+void op_destroypropblob(struct ctx *c);
+void op_addfb(struct ctx *c);
+void op_addfb2(struct ctx *c);
+void op_rmfb(struct ctx *c);
+void op_closefb(struct ctx *c);
+void op_getfb(struct ctx *c);
+void op_getfb2(struct ctx *c);
+void op_dirtyfb(struct ctx *c);
+void op_page_flip(struct ctx *c);
+void op_cursor(struct ctx *c);
+void op_atomic(struct ctx *c);
+void op_read_events(struct ctx *c);
+void op_vblank(struct ctx *c);
+void op_gamma(struct ctx *c);
 void close_everything(void);
 
 /* kdebug.c: fault injection, kmemleak, leak checks */
@@ -363,5 +427,18 @@ void leak_baseline(void);
 int leak_check(void);
 bool failslab_task_mode(void);
 int kdebug_fds(int *fds, int max);
+void record_allow(const char *regex);
+
+/* kms.c: drm_display's KMS objects, its module parameters, events */
+int kms_discover(void);
+void kms_params_setup(void);
+void kms_params_restore(void);
+void kms_file_opened(struct ctx *c, struct ent *dev);
+void kms_file_closing(struct ent *dev);
+bool kms_op_wants_master(enum op_id op);
+void kms_settle(struct ctx *c);
+void kms_final_check(void);
+void kms_reset_display(void);
+int kms_fb_leak_check(bool print);
 
 #endif /* DRM_FUZZ_H */

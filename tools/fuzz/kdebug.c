@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * Kernel debugging around a run: failslab fault injection limited to our
- * module, the kernel log of the injected failures, kmemleak, and the
- * check that nothing we made is left in bufinfo or the driver's objects
- * view.
+ * Kernel debugging around a run: failslab fault injection limited to one
+ * of our modules (drm_vgem_plus or drm_display: --failslab-module, else
+ * chosen from the seed), the kernel log of the injected failures,
+ * kmemleak (reports that mention either module), and the check that
+ * nothing we made is left in bufinfo, the driver's objects view or
+ * drm_display's framebuffer list.
  *
  * failslab (Documentation/fault-injection/fault-injection.rst, 6.12): with
  * CONFIG_FAULT_INJECTION_STACKTRACE_FILTER, require-start/require-end
@@ -29,7 +31,8 @@
 #define FS_DIR		"/sys/kernel/debug/failslab/"
 #define KMEMLEAK	"/sys/kernel/debug/kmemleak"
 #define BUFINFO		"/sys/kernel/debug/dma_buf/bufinfo"
-#define MODULE		"drm_vgem_plus"
+static const char *fs_module = "drm_vgem_plus";	/* failslab's module */
+static const char *const our_modules[] = { "drm_vgem_plus", "drm_display" };
 #define MAX_SITES	256
 #define MAX_FRAMES	48
 
@@ -115,7 +118,7 @@ static int module_text(unsigned long *start, unsigned long *end)
 		if (sscanf(line, "%127s %lu %*s %*s %*s %lx", name, &size,
 			   &base) != 3)
 			continue;
-		if (!strcmp(name, MODULE)) {
+		if (!strcmp(name, fs_module)) {
 			ours = base;
 			oursize = size;
 		}
@@ -188,7 +191,7 @@ static int fs_filter_stacktrace(void)
 
 	if (module_text(&start, &end)) {
 		out("fuzz: failslab: no address for %s in /proc/modules\n",
-		    MODULE);
+		    fs_module);
 		return -1;
 	}
 	snprintf(v, sizeof(v), "%#lx", start);
@@ -199,8 +202,28 @@ static int fs_filter_stacktrace(void)
 	fs_write("stacktrace-depth", "32");
 	fs_write("task-filter", "N");
 	out("fuzz: failslab: allocations with %s's text [%#lx-%#lx) in their stack\n",
-	    MODULE, start, end);
+	    fs_module, start, end);
 	return 0;
+}
+
+/* --failslab-module, or one of the modules present, from the seed. */
+static void choose_module(void)
+{
+	bool have[2] = { false, false };
+	unsigned int i;
+
+	for (i = 0; i < g_ndevices; i++)
+		have[g_devices[i].type->kms] = true;
+	if (g_opt.failslab_module)
+		fs_module = g_opt.failslab_module;
+	else if (have[0] && have[1])
+		fs_module = our_modules[g_opt.seed % 2];
+	else
+		fs_module = our_modules[have[1]];
+	out("fuzz: failslab: module %s (%s)\n", fs_module,
+	    g_opt.failslab_module ? "--failslab-module" :
+	    have[0] && have[1] ? "seed % 2: 0 drm_vgem_plus, 1 drm_display" :
+	    "the only one loaded");
 }
 
 int failslab_setup(unsigned int percent)
@@ -212,6 +235,7 @@ int failslab_setup(unsigned int percent)
 		    FS_DIR);
 		return 77;
 	}
+	choose_module();
 	fs_save();
 	fs_write("probability", "0");
 	fs_task_mode = access(FS_DIR "require-start", W_OK) != 0;
@@ -229,6 +253,23 @@ int failslab_setup(unsigned int percent)
 	fs_write("cache-filter", "N");
 	prob_fd = open(FS_DIR "probability", O_WRONLY | O_CLOEXEC);
 	fs_active = true;
+	/* Under vm-run: the injected failures' stacks are expected. */
+	record_allow("should_failslab\\+0x");
+	/*
+	 * drm_framebuffer_remove() WARNs when the commit it makes to take a
+	 * framebuffer off the planes fails, and an injected failure in a
+	 * plane state's duplication fails it: the core's choice.
+	 */
+	record_allow("atomic remove_fb failed with -12$");
+	/* Its WARNING line too: another failure's report may come between. */
+	record_allow("at drivers/gpu/drm/drm_framebuffer\\.c:[0-9]+ drm_framebuffer_remove\\+0x");
+	/*
+	 * dma_buf_vmap() WARNs once when the exporter's vmap fails, as an
+	 * injected failure in the vmap drm_display asks for makes it.
+	 */
+	record_allow("at drivers/dma-buf/dma-buf\\.c:[0-9]+ dma_buf_vmap\\+0x");
+	if (fs_task_mode)
+		record_allow("warn_alloc\\+0x");
 	snprintf(v, sizeof(v), "%u", percent);
 	fs_write("probability", v);
 	out("fuzz: failslab: probability %u%%, interval 1, times -1, verbose 2\n",
@@ -278,11 +319,22 @@ static bool alloc_frame(const char *f)
 	return false;
 }
 
+/* "[drm_vgem_plus]": the module tag of a frame of our module. */
+static bool in_module(const char *f)
+{
+	char tag[48];
+
+	snprintf(tag, sizeof(tag), "[%s]", fs_module);
+	return strstr(f, tag) != NULL;
+}
+
 /* DRM core: a module of its own, or built in (debug kernels). */
 static bool drm_frame(const char *f)
 {
-	return (strstr(f, "[drm") && !strstr(f, "[" MODULE "]")) ||
-	       (!strncmp(f, "drm_", 4) && strncmp(f, "drm_ioctl", 9));
+	return (strstr(f, "[drm") && !in_module(f) &&
+		!strstr(f, "[drm_vgem_plus]") && !strstr(f, "[drm_display]")) ||
+	       (!strncmp(f, "drm_", 4) && strncmp(f, "drm_ioctl", 9) &&
+		!in_module(f));
 }
 
 /*
@@ -298,7 +350,7 @@ static void site_of(char frames[][128], int n, char *s, size_t len)
 		if (!alloc_frame(frames[i]))
 			a = i;
 	for (i = 0; i < n && f < 0; i++)
-		if (strstr(frames[i], "[" MODULE "]"))
+		if (in_module(frames[i]))
 			f = i;
 	for (i = a + 1; a >= 0 && i < (f < 0 ? n : f); i++)
 		if (drm_frame(frames[i]))
@@ -308,10 +360,10 @@ static void site_of(char frames[][128], int n, char *s, size_t len)
 	else if (a == f)
 		snprintf(s, len, "%s", frames[f]);
 	else if (f < 0 && d < 0)
-		snprintf(s, len, "%s (not from %s)", frames[a], MODULE);
+		snprintf(s, len, "%s (not from %s)", frames[a], fs_module);
 	else if (f < 0)
 		snprintf(s, len, "%s < %s (not from %s)", frames[a], frames[d],
-			 MODULE);
+			 fs_module);
 	else if (d >= 0)
 		snprintf(s, len, "%s < %s < %s", frames[a], frames[d], frames[f]);
 	else
@@ -497,7 +549,7 @@ static int kmemleak_ours(char *text)
 		next = strstr(rec + 1, "unreferenced object");
 		if (next)
 			next[-1] = 0;
-		if (strstr(rec, MODULE)) {
+		if (strstr(rec, our_modules[0]) || strstr(rec, our_modules[1])) {
 			out("fuzz: kmemleak: %s\n", rec);
 			n++;
 		}
@@ -518,7 +570,8 @@ int kmemleak_check(void)
 	write_file(KMEMLEAK, "scan");
 	read_file(KMEMLEAK, text, sizeof(text));
 	n = kmemleak_ours(text);
-	out("fuzz: kmemleak: %d leak%s from %s\n", n, n == 1 ? "" : "s", MODULE);
+	out("fuzz: kmemleak: %d leak%s from %s or %s\n", n, n == 1 ? "" : "s",
+	    our_modules[0], our_modules[1]);
 	return n ? -1 : 0;
 }
 
@@ -595,11 +648,36 @@ int leak_check(void)
 	int tries;
 
 	for (tries = 0; tries < 30; tries++) {
-		if (!bufinfo_ours(false) && !objects_extra(false))
+		if (!bufinfo_ours(false) && !objects_extra(false) &&
+		    !kms_fb_leak_check(false))
 			return 0;
 		usleep(100000);
 	}
 	bufinfo_ours(true);
 	objects_extra(true);
+	kms_fb_leak_check(true);
 	return -1;
+}
+
+/*
+ * Kernel log lines the run provokes on purpose: under vm-run, tell its
+ * log check (as tools/vm/igt-run does).
+ */
+void record_allow(const char *regex)
+{
+	const char *dir = getenv("VM_RUN_OUTDIR");
+	char path[256], line[512];
+	int fd;
+
+	if (!dir || !*dir)
+		return;
+	snprintf(path, sizeof(path), "%s/allow-extra", dir);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	snprintf(line, sizeof(line), "%s\n", regex);
+	if (write(fd, line, strlen(line)) < 0)
+		out("fuzz: cannot record an allowed kernel log line in %s\n",
+		    path);
+	close(fd);
 }

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * drm_fuzz: a bounded, seeded, reproducible ioctl fuzzer for drm_vgem_plus.
+ * drm_fuzz: a bounded, seeded, reproducible ioctl fuzzer for drm_vgem_plus
+ * and drm_display.
  *
- * Random sequences of the driver's and the DRM core's ioctls, dma-buf and
- * sync_file ioctls, poll, mmap and memory access, closes and forks, from
- * 1-4 threads over the card and render nodes at once, mostly on live
- * objects of a small model and sometimes on stale or boundary values.
- * It does not judge errno values; it fails on its own crash, on an op that
- * hangs, on a broken invariant (see ops_*.c), on a dma-buf or object left
- * behind, and with --kmemleak on a leak in drm_vgem_plus.
+ * Random sequences of the drivers' and the DRM core's ioctls (KMS ones on
+ * drm_display's card node), dma-buf and sync_file ioctls, poll, mmap and
+ * memory access, event reads, closes and forks, from 1-4 threads over
+ * every node of both devices at once, mostly on live objects of a small
+ * model and sometimes on stale or boundary values. It does not judge
+ * errno values; it fails on its own crash, on an op that hangs, on a
+ * broken invariant (see ops_*.c and kms.c), on a dma-buf, object or
+ * framebuffer left behind, and with --kmemleak on a leak in either
+ * module.
  *
  * One generator per thread, seeded from --seed: with --threads 1 a seed
  * replays the same ops (and the --verbose log is the same).
@@ -29,7 +32,11 @@ struct options g_opt = {
 	.ops = 300000,
 	.threads = 3,
 	.watchdog = 20,
+	.display_fence_ms = 200,
 };
+
+#define REPLAY_VM "tools/vm/vm-run --module drm_vgem_plus/drm_vgem_plus.ko --module drm_display/drm_display.ko --"
+
 struct ctx g_ctx[MAX_THREADS];
 volatile sig_atomic_t g_stop;
 volatile sig_atomic_t g_failed;
@@ -50,18 +57,20 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: drm_fuzz [--ops N] [--seconds S] [--seed N] [--threads T]\n"
 		"                [--verbose] [--failslab PERCENT] [--kmemleak]\n"
-		"                [--watchdog S] [--ignore-known-bugs]\n"
+		"                [--watchdog S] [--failslab-module M]\n"
+		"                [--display-fence-ms MS]\n"
 		"  --ops N          ops in all (default 300000), split over the threads\n"
 		"  --seconds S      stop after S seconds too (default: no limit)\n"
 		"  --seed N         default: from the clock; printed first\n"
 		"  --threads T      1-4 (default 3); --threads 1 replays a seed exactly\n"
 		"  --verbose        log every op with its arguments and result\n"
-		"  --failslab P     fail P%% of drm_vgem_plus's slab allocations\n"
-		"  --kmemleak       fail on kmemleak reports that mention drm_vgem_plus\n"
+		"  --failslab P     fail P%% of one module's slab allocations\n"
+		"  --failslab-module M  drm_vgem_plus or drm_display (default: from\n"
+		"                   the seed, seed %% 2: 0 drm_vgem_plus, 1 drm_display)\n"
+		"  --kmemleak       fail on kmemleak reports that mention our modules\n"
+		"  --display-fence-ms MS  drm_display's fence_timeout_ms for the run\n"
+		"                   (default 200, fence_skip Y; 0: leave both)\n"
 		"  --watchdog S     an op taking longer fails the run (default 20)\n"
-		"  --ignore-known-bugs  no mappings that start past an object's\n"
-		"                   first page, no failure on the dumb-buffer pitch\n"
-		"                   overflow (kernel bugs, see tools/fuzz/README.md)\n"
 		"exit: 0 done, 1 failure found, 2 usage or set-up error, 77 a\n"
 		"requested kernel feature is missing\n");
 	exit(2);
@@ -90,7 +99,8 @@ static void parse_args(int argc, char **argv)
 		{ "failslab", required_argument, NULL, 'f' },
 		{ "kmemleak", no_argument, NULL, 'k' },
 		{ "watchdog", required_argument, NULL, 'w' },
-		{ "ignore-known-bugs", no_argument, NULL, 'i' },
+		{ "failslab-module", required_argument, NULL, 'm' },
+		{ "display-fence-ms", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -108,7 +118,13 @@ static void parse_args(int argc, char **argv)
 		case 'f': g_opt.failslab = num_arg(optarg, 100); break;
 		case 'k': g_opt.kmemleak = true; break;
 		case 'w': g_opt.watchdog = num_arg(optarg, 3600); break;
-		case 'i': g_opt.ignore_known = true; break;
+		case 'm':
+			if (strcmp(optarg, "drm_vgem_plus") &&
+			    strcmp(optarg, "drm_display"))
+				usage();
+			g_opt.failslab_module = optarg;
+			break;
+		case 'D': g_opt.display_fence_ms = num_arg(optarg, 60000); break;
 		default: usage();
 		}
 	}
@@ -155,6 +171,7 @@ static void open_initial_files(void)
 			e->fd = fd;
 			e->devi = i;
 			e->node = (enum node_kind)n;
+			kms_file_opened(NULL, e);
 		}
 	}
 }
@@ -207,7 +224,7 @@ static void report_hang(struct ctx *c)
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stack", (int)c->tid);
 	if (read_file(path, stack, sizeof(stack)))
 		out("fuzz: kernel stack of thread %d:\n%s", c->thread, stack);
-	out("fuzz: replay: tools/vm/vm-run --module drm_vgem_plus/drm_vgem_plus.ko -- build/tools/drm_fuzz --seed %llu --ops %lu --threads %u --verbose\n",
+	out("fuzz: replay: " REPLAY_VM " build/tools/drm_fuzz --seed %llu --ops %lu --threads %u --verbose\n",
 	    (unsigned long long)g_opt.seed, g_opt.ops, g_opt.threads);
 	_exit(1);
 }
@@ -293,11 +310,15 @@ static void finish(unsigned long total)
 {
 	if (g_opt.failslab)
 		failslab_stop();
+	/* Events and out-fences owed must come while the files are open. */
+	kms_final_check();
 	close_everything();
+	kms_reset_display();
 	if (leak_check()) {
-		out("fuzz: FAIL: dma-bufs or objects left behind after closing everything\n");
+		out("fuzz: FAIL: dma-bufs, objects or framebuffers left behind after closing everything\n");
 		g_failed = 1;
 	}
+	kms_params_restore();
 	if (g_opt.failslab) {
 		kmsg_stop();
 		failslab_report();
@@ -308,7 +329,7 @@ static void finish(unsigned long total)
 	out("fuzz: %s after %.1f s\n", g_failed ? "FAILED" : "done",
 	    (double)(now_ms() - g_start_ms) / 1000);
 	if (g_failed)
-		out("fuzz: replay: tools/vm/vm-run --module drm_vgem_plus/drm_vgem_plus.ko -- build/tools/drm_fuzz --seed %llu --ops %lu --threads 1 --verbose%s\n",
+		out("fuzz: replay: " REPLAY_VM " build/tools/drm_fuzz --seed %llu --ops %lu --threads 1 --verbose%s\n",
 		    (unsigned long long)g_opt.seed, g_opt.ops,
 		    g_opt.threads > 1 ? " (a failure with more threads may need them to show again)" : "");
 }
@@ -321,12 +342,14 @@ int main(int argc, char **argv)
 	out("fuzz: seed %llu\n", (unsigned long long)g_opt.seed);
 	signals_setup();
 	if (!devices_discover()) {
-		out("fuzz: no drm_vgem_plus device (is the module loaded?)\n");
+		out("fuzz: no drm_vgem_plus or drm_display device (are the modules loaded?)\n");
 		return 2;
 	}
 	print_setup();
+	kms_discover();
 	leak_baseline();
 	kdebug_setup();
+	kms_params_setup();
 	g_start_ms = now_ms();
 	open_initial_files();
 	total = run_threads();

@@ -117,6 +117,7 @@ struct obj *obj_new(u64 size, bool unsure)
 	o->id = ++next_obj_id;
 	o->size = size;
 	o->unsure = unsure;
+	o->home_devi = -1;
 	return o;
 }
 
@@ -194,10 +195,13 @@ static void obj_forget(struct ent *e)
 
 	if (!o)
 		return;
-	if (e->kind == K_HANDLE && --o->handles == 0 && o->name) {
+	if (e->kind == K_HANDLE)
+		o->handles--;
+	if (e->kind == K_HANDLE && --o->handles_on[e->dev->devi] == 0 &&
+	    o->name && o->name_devi == e->dev->devi) {
 		struct ent *f = find_flink(o->name);
 
-		/* The name goes with the last handle. */
+		/* The name goes with the device's last handle. */
 		if (f)
 			ent_kill(f);
 		o->name = 0;
@@ -206,6 +210,8 @@ static void obj_forget(struct ent *e)
 		o->fences--;
 	if (e->kind == K_DMABUF && !o->unsure && --o->dmabufs == 0)
 		o->ino = 0;
+	if (e->kind == K_FB && o->fbs)
+		o->fbs--;
 }
 
 /*
@@ -292,6 +298,30 @@ struct ent *find_flink(u32 name)
 
 	for (i = 0; i < l->n; i++)
 		if (l->v[i]->val == name)
+			return l->v[i];
+	return NULL;
+}
+
+/* A live entry of kind @k with value @val in the file @dev. */
+struct ent *find_in_dev(enum ent_kind k, struct ent *dev, u32 val)
+{
+	struct list *l = &live[k];
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i]->dev == dev && l->v[i]->val == val)
+			return l->v[i];
+	return NULL;
+}
+
+/* Mode object ids are per device, not per file: any file of device @devi. */
+struct ent *find_in_device(enum ent_kind k, unsigned int devi, u32 val)
+{
+	struct list *l = &live[k];
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i]->dev->devi == devi && l->v[i]->val == val)
 			return l->v[i];
 	return NULL;
 }

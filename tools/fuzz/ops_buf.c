@@ -205,14 +205,14 @@ static bool mappable_handle(struct ctx *c, struct ent *e, const void *arg)
 {
 	(void)c;
 	(void)arg;
-	return e->obj->offset && e->obj->size <= MAX_OBJ_SIZE &&
-	       !e->obj->unsure;
+	return e->offset && e->obj->size <= MAX_OBJ_SIZE && !e->obj->unsure;
 }
 
+/* Another file of the same device: offsets are per device. */
 static bool other_dev(struct ctx *c, struct ent *e, const void *dev)
 {
 	(void)c;
-	return e != dev;
+	return e != dev && e->devi == ((const struct ent *)dev)->devi;
 }
 
 void op_mmap_gem(struct ctx *c)
@@ -238,10 +238,10 @@ void op_mmap_gem(struct ctx *c)
 		op_skip(c, OP_MMAP_GEM, "no object with an mmap offset");
 		return;
 	}
-	off = h->obj->offset;
+	off = h->offset;
 	if (chance(c, 8))
 		off = chance(c, 50) ? off + PAGE : bval64(c) & ~(PAGE - 1);
-	exact = off == h->obj->offset;
+	exact = off == h->offset;
 	len = gen_len(c, h->obj->size);
 	prot = gen_prot(c);
 	flags = chance(c, 95) ? MAP_SHARED : MAP_PRIVATE;
@@ -252,9 +252,11 @@ void op_mmap_gem(struct ctx *c)
 	p = x_mmap(c, len, prot, flags, dev->fd, (off_t)off, &err);
 	op_result(c, OP_MMAP_GEM, p == MAP_FAILED ? -err : 0);
 	model_lock();
-	if (p != MAP_FAILED)
+	if (p != MAP_FAILED) {
 		add_map(c, p, len, prot, exact && h->live && dev->live &&
 			len <= h->obj->size ? h->obj : NULL, 0);
+		live_at(K_MAP, live_count(K_MAP) - 1)->map_file = dev->id;
+	}
 	ent_unuse(h);
 	ent_unuse(dev);
 	model_unlock();
@@ -283,7 +285,7 @@ void op_mmap_dmabuf(struct ctx *c)
 		op_skip(c, OP_MMAP_DMABUF, "no dma-buf");
 		return;
 	}
-	if (chance(c, 15) && !g_opt.ignore_known)
+	if (chance(c, 15))
 		pgoff = chance(c, 70) ? rnd(c, 3) : bval64(c) >> 12;
 	len = gen_len(c, b->obj->size);
 	if (pgoff && len == b->obj->size && pgoff * PAGE < len)
@@ -412,7 +414,7 @@ void op_map_access(struct ctx *c)
 /* Unmap one page at the head or the tail: splits the vma. */
 static int munmap_page(struct ctx *c, struct ent *m, size_t pages)
 {
-	bool head = chance(c, 50) && !g_opt.ignore_known;
+	bool head = chance(c, 50);
 	char *addr = (char *)m->addr + (head ? 0 : (pages - 1) * PAGE);
 
 	note(c, head ? " first page" : " last page");

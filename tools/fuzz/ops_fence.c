@@ -6,7 +6,11 @@
  * Every fence we attach is signalled again by the context that attached
  * it, FENCE_AGE of its ops later (NOTIMEOUT_AGE for no-timeout fences),
  * long before the driver's own 10 s timeout, so replays do not depend on
- * time and no-timeout fences never stall anyone for long.
+ * time and no-timeout fences never stall anyone for long. With more than
+ * one thread, some fences with a timeout are "abandoned": never signalled
+ * by hand before the end, they time out in drm_vgem_plus (and first in
+ * drm_display's commits that wait for them). Attaches prefer, now and
+ * then, objects that have framebuffers on drm_display.
  *
  * Checked invariants: fence ids are never 0 and never reused in a file; an
  * id signalled by hand can be neither signalled nor exported again.
@@ -163,6 +167,12 @@ static bool handle_in(struct ctx *c, struct ent *e, const void *dev)
 	return e->dev == dev;
 }
 
+static bool handle_displayed(struct ctx *c, struct ent *e, const void *dev)
+{
+	(void)c;
+	return e->dev == dev && e->obj->fbs;
+}
+
 /* A new fence id from the kernel: never 0, never seen before here. */
 static void got_fence(struct ctx *c, struct ent *dev, struct ent *h,
 		      const struct drm_vgem_fence_attach *a)
@@ -185,6 +195,9 @@ static void got_fence(struct ctx *c, struct ent *dev, struct ent *h,
 	f = ent_new(K_FENCE);
 	f->val = a->out_fence;
 	f->notimeout = a->flags & WIP_VGEM_FENCE_NOTIMEOUT;
+	f->abandoned = g_opt.threads > 1 && !f->notimeout && chance(c, 10);
+	if (f->abandoned)
+		note(c, " (abandoned)");
 	f->owner = c->cell;
 	f->birth = c->opi;
 	ent_set_dev(f, dev);
@@ -206,7 +219,11 @@ void op_fence_attach(struct ctx *c)
 	if (dev) {
 		ent_use(dev);
 		c->gen = dev->unknown_gen;
-		h = pick_live(c, K_HANDLE, handle_in, dev);
+		h = NULL;
+		if (chance(c, 40))
+			h = pick_live(c, K_HANDLE, handle_displayed, dev);
+		if (!h)
+			h = pick_live(c, K_HANDLE, handle_in, dev);
 		if (h && chance(c, 90))
 			a.handle = h->val;
 		else if (pick_stale(c, K_HANDLE, &s) && chance(c, 50))
@@ -382,7 +399,7 @@ static struct ent *due_fence(struct ctx *c)
 
 	for (i = 0; i < live_count(K_FENCE); i++) {
 		f = live_at(K_FENCE, i);
-		if (f->owner != c->cell ||
+		if (f->owner != c->cell || f->abandoned ||
 		    c->opi - f->birth <= (f->notimeout ? NOTIMEOUT_AGE : FENCE_AGE))
 			continue;
 		if (!best || f->birth < best->birth)

@@ -10,10 +10,12 @@
  *   or the file's handle of that very object;
  * - GEM_CLOSE / DESTROY_DUMB of a live handle (on a node that allows
  *   them) do not fail;
- * - an object's fake mmap offset and flink name never change while it
- *   lives, and GEM_OPEN of a live name reports the object's size;
+ * - a handle's fake mmap offset and an object's flink name never change
+ *   while they live, and GEM_OPEN of a live name reports the object's
+ *   size;
  * - two exports of one object give the same dma-buf (inode) while one
- *   of them is open;
+ *   of them is open; two imports of one dma-buf into a file give the same
+ *   handle, unless a handle was closed in between;
  * - VGEM_PLUS_CREATE rounds sizes up to whole pages and aligns pitches.
  */
 #define _GNU_SOURCE
@@ -29,7 +31,7 @@
 #include <drm_fourcc.h>
 #include <drm_mode.h>
 
-#include "ops.h"
+#include "kms.h"
 #include "vgem_plus_drm.h"
 
 struct dev_filter {
@@ -189,14 +191,18 @@ void got_handle(struct ctx *c, struct ent *dev, u32 handle, struct obj *o,
 			import_mismatch(c, dev, h, o);
 		return;
 	}
-	if (!o)
+	if (!o) {
 		o = obj_new(size, how != GOT_NEW_OBJ);
+		if (how == GOT_NEW_OBJ)
+			o->home_devi = (int)dev->devi;
+	}
 	h = ent_new(K_HANDLE);
 	h->val = handle;
 	ent_origin(h, c);
 	ent_set_dev(h, dev);
 	ent_set_obj(h, o);
 	o->handles++;
+	o->handles_on[dev->devi]++;
 	note(c, " h=%u o%u%s", handle, o->id, o->unsure ? "?" : "");
 	if (o->size > MAX_OBJ_SIZE)
 		close_handle_now(c, h);
@@ -394,20 +400,15 @@ void op_create(struct ctx *c)
 
 /*
  * A dumb buffer holds its rows. drm_gem_shmem_dumb_create() (6.12)
- * computes the pitch as width * bpp in 32 bits: a known bug when that
- * wraps and the core's width * cpp does not.
+ * computes the pitch as width * bpp in 32 bits, which wraps where the
+ * core's width * cpp does not: both drivers have their own since.
  */
 static void check_dumb(struct ctx *c, const struct drm_mode_create_dumb *a)
 {
 	u64 row = ((u64)a->width * a->bpp + 7) / 8;
-	u32 wrapped = (u32)((u32)(a->width * a->bpp) + 7) / 8;
 
 	if ((u64)a->pitch * a->height <= a->size && a->pitch >= row)
 		return;
-	if (g_opt.ignore_known && a->pitch == wrapped) {
-		note(c, " (known bug: pitch wrapped)");
-		return;
-	}
 	fail(c, "dumb buffer too small: %ux%u bpp %u needs rows of %llu bytes, got pitch %u size %llu",
 	     a->width, a->height, a->bpp, (unsigned long long)row, a->pitch,
 	     (unsigned long long)a->size);
@@ -425,6 +426,16 @@ void op_create_dumb(struct ctx *c)
 	a.width = chance(c, 85) ? 1 + rnd(c, 1024) : bval32(c);
 	a.height = chance(c, 85) ? 1 + rnd(c, 768) : bval32(c);
 	a.bpp = chance(c, 90) ? bpps[rnd(c, ARRAY_SIZE(bpps))] : bval32(c);
+	/* drm_display: often the size of a mode, for SETCRTC and flips. */
+	if (g_devices[dev->devi].type->kms && g_kms[dev->devi].nmodes &&
+	    chance(c, 30)) {
+		const struct drm_mode_modeinfo *m =
+			&g_kms[dev->devi].modes[rnd(c, g_kms[dev->devi].nmodes)];
+
+		a.width = m->hdisplay;
+		a.height = m->vdisplay;
+		a.bpp = chance(c, 80) ? 32 : 16;
+	}
 	a.flags = flags32(c, 0, 4);
 	note(c, " %ux%u bpp=%u flags=%#x", a.width, a.height, a.bpp, a.flags);
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_MODE_CREATE_DUMB, &a);
@@ -440,17 +451,18 @@ void op_create_dumb(struct ctx *c)
 	model_unlock();
 }
 
-/* The fake offset of a live object never changes. */
+/* The fake offset of a live handle's object never changes. */
 static void got_offset(struct ctx *c, const struct hpick *p, u64 offset)
 {
 	struct obj *o = sure_obj(p);
 
-	if (!o)
+	if (!o || p->h->raced)
 		return;
-	if (o->offset && o->offset != offset)
+	if (p->h->offset && p->h->offset != offset)
 		fail(c, "o%u: mmap offset changed from %#llx to %#llx", o->id,
-		     (unsigned long long)o->offset, (unsigned long long)offset);
-	o->offset = offset;
+		     (unsigned long long)p->h->offset,
+		     (unsigned long long)offset);
+	p->h->offset = offset;
 }
 
 void op_map_dumb(struct ctx *c)
@@ -567,11 +579,15 @@ void op_flink(struct ctx *c)
 	op_result(c, OP_FLINK, ret);
 	model_lock();
 	o = sure_obj(&p);
+	/* Names belong to the device's own object, not to imports. */
+	if (o && o->home_devi != (int)dev->devi)
+		o = NULL;
 	if (!ret && o) {
 		if (o->name && o->name != a.name)
 			fail(c, "o%u: flink name changed", o->id);
 		if (!o->name) {
 			o->name = a.name;
+			o->name_devi = dev->devi;
 			f = ent_new(K_FLINK);
 			f->val = a.name;
 			ent_set_obj(f, o);
@@ -612,7 +628,8 @@ void op_gem_open(struct ctx *c)
 	op_result(c, OP_GEM_OPEN, ret);
 	model_lock();
 	/* While a handle lives, the name cannot have been released. */
-	if (f && f->live && obj_sure(f->obj) && f->obj->handles)
+	if (f && f->live && obj_sure(f->obj) &&
+	    f->obj->handles_on[f->obj->name_devi])
 		o = f->obj;
 	if (!ret) {
 		note(c, " size=%#llx", (unsigned long long)a.size);
@@ -679,6 +696,40 @@ void op_prime_export(struct ctx *c)
 	model_unlock();
 }
 
+/* The same dma-buf once more: the file's handle for it, if none closed
+ * since the first import. */
+static void import_again(struct ctx *c, struct ent *dev,
+			 const struct fdpick *p, u32 first)
+{
+	struct drm_prime_handle a = { 0 };
+	unsigned long gen, close_gen;
+	bool buf;
+	int ret;
+
+	/*
+	 * As before the first import: a handle closed since then may have
+	 * been the first import's, and this one then gets another.
+	 */
+	gen = c->gen;
+	close_gen = c->close_gen;
+	a.fd = p->fd;
+	a.flags = DRM_CLOEXEC;
+	ret = x_ioctl(c, dev->fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &a);
+	note(c, " again = %d", ret);
+	if (ret)
+		return;
+	model_lock();
+	buf = p->e && p->e->kind == K_DMABUF;
+	if (a.handle != first && dev->live && gen == dev->unknown_gen &&
+	    close_gen == dev->close_gen && buf && p->e->live && !p->e->raced &&
+	    !(dev->inherited && g_opt.threads > 1))
+		fail(c, "importing b%u twice gave handles %u and %u", p->e->id,
+		     first, a.handle);
+	got_handle(c, dev, a.handle, buf && p->e->live && obj_sure(p->e->obj) ?
+		   p->e->obj : NULL, buf ? p->e->obj->size : 0, GOT_IMPORT);
+	model_unlock();
+}
+
 void op_prime_import(struct ctx *c)
 {
 	struct drm_prime_handle a = { 0 };
@@ -705,6 +756,10 @@ void op_prime_import(struct ctx *c)
 	}
 	if (!ret)
 		got_handle(c, dev, a.handle, o, size, GOT_IMPORT);
+	model_unlock();
+	if (!ret && chance(c, 30))
+		import_again(c, dev, &p, a.handle);
+	model_lock();
 	unuse_opt(p.e);
 	ent_unuse(dev);
 	model_unlock();

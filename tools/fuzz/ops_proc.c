@@ -26,7 +26,7 @@
 
 #include <linux/dma-buf.h>
 
-#include "ops.h"
+#include "kms.h"
 #include "vgem_plus_drm.h"
 
 const struct op_desc op_table[OP_COUNT] = {
@@ -71,6 +71,38 @@ const struct op_desc op_table[OP_COUNT] = {
 	[OP_SYNC_MERGE] = { "SYNC_IOC_MERGE", 15, false, op_sync_merge },
 	[OP_CLOSE_FD] = { "CLOSE_FD", 40, false, op_close_fd },
 	[OP_FORK] = { "FORK", 4, false, op_fork },
+	[OP_MASTER] = { "SET/DROP_MASTER", 4, true, op_master },
+	[OP_GETRESOURCES] = { "MODE_GETRESOURCES", 5, true, op_getresources },
+	[OP_GETCRTC] = { "MODE_GETCRTC", 6, true, op_getcrtc },
+	[OP_SETCRTC] = { "MODE_SETCRTC", 15, true, op_setcrtc },
+	[OP_GETENCODER] = { "MODE_GETENCODER", 4, true, op_getencoder },
+	[OP_GETCONNECTOR] = { "MODE_GETCONNECTOR", 6, true, op_getconnector },
+	[OP_GETPLANERES] = { "MODE_GETPLANERESOURCES", 4, true,
+			     op_getplaneres },
+	[OP_GETPLANE] = { "MODE_GETPLANE", 5, true, op_getplane },
+	[OP_SETPLANE] = { "MODE_SETPLANE", 15, true, op_setplane },
+	[OP_GETPROPERTY] = { "MODE_GETPROPERTY", 6, true, op_getproperty },
+	[OP_GETPROPBLOB] = { "MODE_GETPROPBLOB", 6, true, op_getpropblob },
+	[OP_OBJ_GETPROPS] = { "MODE_OBJ_GETPROPERTIES", 8, true,
+			      op_obj_getprops },
+	[OP_OBJ_SETPROP] = { "MODE_OBJ_SETPROPERTY", 10, true, op_obj_setprop },
+	[OP_CREATEPROPBLOB] = { "MODE_CREATEPROPBLOB", 20, true,
+				op_createpropblob },
+	[OP_DESTROYPROPBLOB] = { "MODE_DESTROYPROPBLOB", 10, true,
+				 op_destroypropblob },
+	[OP_ADDFB] = { "MODE_ADDFB", 15, true, op_addfb },
+	[OP_ADDFB2] = { "MODE_ADDFB2", 40, true, op_addfb2 },
+	[OP_RMFB] = { "MODE_RMFB", 20, true, op_rmfb },
+	[OP_CLOSEFB] = { "MODE_CLOSEFB", 8, true, op_closefb },
+	[OP_GETFB] = { "MODE_GETFB", 8, true, op_getfb },
+	[OP_GETFB2] = { "MODE_GETFB2", 12, true, op_getfb2 },
+	[OP_DIRTYFB] = { "MODE_DIRTYFB", 4, true, op_dirtyfb },
+	[OP_PAGE_FLIP] = { "MODE_PAGE_FLIP", 20, true, op_page_flip },
+	[OP_CURSOR] = { "MODE_CURSOR", 12, true, op_cursor },
+	[OP_ATOMIC] = { "MODE_ATOMIC", 70, true, op_atomic },
+	[OP_READ_EVENTS] = { "READ_EVENTS", 25, true, op_read_events },
+	[OP_VBLANK] = { "WAIT_VBLANK/CRTC_SEQUENCE", 10, true, op_vblank },
+	[OP_GAMMA] = { "MODE_GET/SETGAMMA", 3, true, op_gamma },
 	[OP_REAP] = { "REAP_SIGNAL", 0, false, op_reap },
 };
 
@@ -81,6 +113,7 @@ void run_op(struct ctx *c, enum op_id op)
 	op_begin(c, op);
 	op_table[op].fn(c);
 	op_end(c);
+	kms_settle(c);
 }
 
 /* Keep the model within its limits: trade a creating op for a closing one. */
@@ -91,7 +124,15 @@ static enum op_id redirect(struct ctx *c, enum op_id op)
 	case OP_CREATE_DUMB:
 	case OP_GEM_OPEN:
 	case OP_PRIME_IMPORT:
+	case OP_GETFB:
+	case OP_GETFB2:
 		return live_count(K_HANDLE) >= MAX_LIVE_HANDLES ? OP_GEM_CLOSE : op;
+	case OP_ADDFB:
+	case OP_ADDFB2:
+		return live_count(K_FB) >= MAX_LIVE_FBS ? OP_RMFB : op;
+	case OP_CREATEPROPBLOB:
+		return live_count(K_BLOB) >= MAX_LIVE_BLOBS ?
+		       OP_DESTROYPROPBLOB : op;
 	case OP_PRIME_EXPORT:
 		return live_count(K_DMABUF) >= MAX_LIVE_FDS ? OP_CLOSE_FD : op;
 	case OP_FENCE_EXPORT:
@@ -112,24 +153,47 @@ static enum op_id redirect(struct ctx *c, enum op_id op)
 	}
 }
 
+/* Ops that some device found here takes (or that need no device). */
+static unsigned int weight_of(unsigned int op)
+{
+	unsigned int d;
+
+	if (!op_table[op].dev_scoped)
+		return op_table[op].weight;
+	for (d = 0; d < g_ndevices; d++)
+		if (device_has_op(&g_devices[d], (enum op_id)op) &&
+		    (!g_devices[d].type->kms || g_kms[d].ok))
+			return op_table[op].weight;
+	return 0;
+}
+
+static unsigned int total, weights[OP_COUNT];
+static pthread_once_t weights_once = PTHREAD_ONCE_INIT;
+
+/* Once, whichever thread draws first. */
+static void weights_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < OP_COUNT; i++)
+		total += weights[i] = weight_of(i);
+}
+
 enum op_id draw_op(struct ctx *c)
 {
-	static unsigned int total;
 	unsigned int i, r;
 	enum op_id op = OP_VERSION;
 
-	if (!total)
-		for (i = 0; i < OP_COUNT; i++)
-			total += op_table[i].weight;
+	pthread_once(&weights_once, weights_init);
 	if (reap_one(c))
 		return OP_REAP;
 	r = rnd(c, total);
 	for (i = 0; i < OP_COUNT; i++) {
-		if (r < op_table[i].weight) {
+		if (r < weights[i]) {
 			op = (enum op_id)i;
 			break;
 		}
-		r -= op_table[i].weight;
+		r -= weights[i];
 	}
 	model_lock();
 	op = redirect(c, op);
@@ -161,26 +225,46 @@ void op_open(struct ctx *c)
 	e->devi = di;
 	e->node = node;
 	note(c, " -> d%u", e->id);
+	kms_file_opened(c, e);
 	model_unlock();
 }
 
-/* The file is closed: its handles and fences go. Under the lock. */
+/*
+ * The file is closed: its handles, fences, framebuffers and blobs go, and
+ * its events. Under the lock.
+ */
 void kill_dev(struct ent *dev)
 {
-	unsigned int i;
+	static const enum ent_kind kinds[] = { K_HANDLE, K_FENCE, K_FB,
+					       K_BLOB };
+	unsigned int i, k;
 	struct ent *e;
 
-	for (i = live_count(K_HANDLE); i-- > 0;) {
-		e = live_at(K_HANDLE, i);
-		if (e->dev == dev)
-			ent_kill(e);
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		for (i = live_count(kinds[k]); i-- > 0;) {
+			e = live_at(kinds[k], i);
+			if (e->dev == dev)
+				ent_kill(e);
+		}
 	}
-	for (i = live_count(K_FENCE); i-- > 0;) {
-		e = live_at(K_FENCE, i);
-		if (e->dev == dev)
-			ent_kill(e);
-	}
+	kms_file_closing(dev);
 	ent_kill(dev);
+}
+
+static void unmap_file(struct ctx *c, struct ent *dev)
+{
+	unsigned int i, n = 0;
+	struct ent *m;
+
+	for (i = live_count(K_MAP); i-- > 0;) {
+		m = live_at(K_MAP, i);
+		if (m->map_file == dev->id) {
+			ent_kill(m);
+			n++;
+		}
+	}
+	if (n)
+		note(c, " (and its %u mappings)", n);
 }
 
 void op_close_dev(struct ctx *c)
@@ -194,6 +278,13 @@ void op_close_dev(struct ctx *c)
 		note_dev(c, dev);
 		if (dev->users)
 			note(c, " (in use)");
+		/*
+		 * A mapping keeps the file, and so DRM master, alive: a
+		 * master's mappings mostly go with it, so that another file
+		 * can become master.
+		 */
+		if (dev->master && chance(c, 80))
+			unmap_file(c, dev);
 		fd = dev->fd;
 		kill_dev(dev);
 		ret = x_close(c, fd);
@@ -354,6 +445,8 @@ void op_fork(struct ctx *c)
 		c->forks[variant]++;
 		if (variant != FORK_KILL_RANDOM)
 			c->child_ops += nops;
+		/* Its commits may still run: wait for them (--threads 1). */
+		kms_note_async();
 	}
 	close(p[0]);
 }

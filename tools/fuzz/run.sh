@@ -5,8 +5,8 @@
 # tools/check.sh adds up ("fuzz: N passed, N failed, N skipped").
 #
 # Usage: tools/fuzz/run.sh [drm_fuzz options]   (see drm_fuzz --help)
-#   tools/vm/vm-run --module drm_vgem_plus/drm_vgem_plus.ko -- \
-#       tools/fuzz/run.sh --seconds 60
+#   tools/vm/vm-run --module drm_vgem_plus/drm_vgem_plus.ko \
+#       --module drm_display/drm_display.ko -- tools/fuzz/run.sh --seconds 60
 #   DRM_FUZZ=path overrides the binary (default build/tools/drm_fuzz).
 # Exit status: drm_fuzz's: 0 done, 1 it found a problem, 2 usage or set-up
 # error, 77 a requested kernel feature (failslab, kmemleak) is missing;
@@ -25,8 +25,8 @@ if [ ! -x "$BIN" ]; then
 	summary 0 1 0
 	exit 2
 fi
-if [ ! -d /sys/module/drm_vgem_plus ]; then
-	echo "fuzz: drm_vgem_plus is not loaded (vm-run --module drm_vgem_plus/drm_vgem_plus.ko)"
+if [ ! -d /sys/module/drm_vgem_plus ] && [ ! -d /sys/module/drm_display ]; then
+	echo "fuzz: neither drm_vgem_plus nor drm_display is loaded (vm-run --module drm_vgem_plus/drm_vgem_plus.ko --module drm_display/drm_display.ko)"
 	summary 0 1 0
 	exit 2
 fi

@@ -1,0 +1,651 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the pixel arithmetic and the composition of frames:
+ * every format to 16 bits and back, the blend formulas, NV12, and whole
+ * small frames composed from layers in memory, with their CRCs.
+ */
+
+#include <linux/crc32.h>
+#include <linux/list.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
+
+#include <drm/drm_blend.h>
+#include <drm/drm_fourcc.h>
+#include <kunit/test.h>
+
+#include "../display_compose.h"
+
+/* ---- one pixel ---------------------------------------------------------- */
+
+static unsigned int cpp_of(u32 format)
+{
+	return format == DRM_FORMAT_RGB565 ? 2 : 4;
+}
+
+static u32 load(const u8 *p, unsigned int cpp)
+{
+	return cpp == 2 ? get_unaligned_le16(p) : get_unaligned_le32(p);
+}
+
+static void store(u8 *p, unsigned int cpp, u32 v)
+{
+	if (cpp == 2)
+		put_unaligned_le16(v, p);
+	else
+		put_unaligned_le32(v, p);
+}
+
+static struct display_argb16 read_px(u32 format, u32 raw)
+{
+	struct display_argb16 px;
+	u8 src[4] = {};
+	const u8 *row[2] = { src, NULL };
+
+	store(src, cpp_of(format), raw);
+	display_pixels_reader(format)(&px, row, 0, 1);
+	return px;
+}
+
+static u32 write_px(u32 format, struct display_argb16 px)
+{
+	__le32 canon;
+	u8 dst[4] = {};
+
+	display_pixels_quantize(&canon, &px, 1);
+	display_pixels_write(format, dst, &px, &canon, 1);
+	return load(dst, cpp_of(format));
+}
+
+/**
+ * struct rt_case - a format whose values must survive a round trip
+ * @format: the format
+ * @color: its color bits
+ * @opaque: bits written as ones
+ * @shifts: lowest bit of each channel
+ * @bits: width of each channel
+ */
+struct rt_case {
+	u32 format;
+	u32 color, opaque;
+	u8 shifts[3], bits[3];
+};
+
+static const struct rt_case rt_cases[] = {
+	{ DRM_FORMAT_XRGB8888, 0x00ffffff, 0xff000000, { 16, 8, 0 }, { 8, 8, 8 } },
+	{ DRM_FORMAT_ARGB8888, 0x00ffffff, 0xff000000, { 16, 8, 0 }, { 8, 8, 8 } },
+	{ DRM_FORMAT_XBGR8888, 0x00ffffff, 0xff000000, { 0, 8, 16 }, { 8, 8, 8 } },
+	{ DRM_FORMAT_ABGR8888, 0x00ffffff, 0xff000000, { 0, 8, 16 }, { 8, 8, 8 } },
+	{ DRM_FORMAT_RGB565, 0xffff, 0, { 11, 5, 0 }, { 5, 6, 5 } },
+	{ DRM_FORMAT_XRGB2101010, 0x3fffffff, 0xc0000000, { 20, 10, 0 }, { 10, 10, 10 } },
+	{ DRM_FORMAT_ARGB2101010, 0x3fffffff, 0xc0000000, { 20, 10, 0 }, { 10, 10, 10 } },
+};
+
+static void rt_case_desc(const struct rt_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%p4cc", &c->format);
+}
+
+KUNIT_ARRAY_PARAM(rt, rt_cases, rt_case_desc);
+
+/*
+ * Every value of every channel, read to 16 bits and written back in the
+ * same format, is unchanged; the X or alpha bits come out as ones
+ * whatever they were.
+ */
+static void display_test_round_trip(struct kunit *test)
+{
+	const struct rt_case *c = test->param_value;
+	u32 raw, out, v, junk = ~c->color & (cpp_of(c->format) == 2 ? 0 : ~0u);
+	int ch;
+
+	KUNIT_ASSERT_TRUE(test, display_pixels_can_write(c->format));
+	for (ch = 0; ch < 3; ch++) {
+		for (v = 0; v < BIT(c->bits[ch]); v++) {
+			raw = v << c->shifts[ch] | (junk & 0x5a5a5a5a);
+			out = write_px(c->format, read_px(c->format, raw));
+			KUNIT_ASSERT_EQ_MSG(test, out, (raw & c->color) | c->opaque,
+					    "channel %d value %u", ch, v);
+		}
+	}
+}
+
+/* The extremes of every format widen to the extremes of 16 bits. */
+static void display_test_widen_extremes(struct kunit *test)
+{
+	const struct rt_case *c = test->param_value;
+	struct display_argb16 px;
+
+	px = read_px(c->format, c->color | c->opaque);
+	KUNIT_EXPECT_EQ(test, px.r, 0xffff);
+	KUNIT_EXPECT_EQ(test, px.g, 0xffff);
+	KUNIT_EXPECT_EQ(test, px.b, 0xffff);
+	KUNIT_EXPECT_EQ(test, px.a, 0xffff);
+	px = read_px(c->format, 0);
+	KUNIT_EXPECT_EQ(test, px.r, 0);
+	KUNIT_EXPECT_EQ(test, px.g, 0);
+	KUNIT_EXPECT_EQ(test, px.b, 0);
+}
+
+/* Alpha: ignored in X formats, widened in A formats. */
+static void display_test_alpha(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, read_px(DRM_FORMAT_XRGB8888, 0).a, 0xffff);
+	KUNIT_EXPECT_EQ(test, read_px(DRM_FORMAT_ARGB8888, 0x80000000).a, 0x8080);
+	KUNIT_EXPECT_EQ(test, read_px(DRM_FORMAT_ABGR8888, 0x01000000).a, 0x0101);
+	KUNIT_EXPECT_EQ(test, read_px(DRM_FORMAT_XRGB2101010, 0).a, 0xffff);
+	KUNIT_EXPECT_EQ(test, read_px(DRM_FORMAT_ARGB2101010, 0x40000000).a, 0x5555);
+	KUNIT_EXPECT_EQ(test, read_px(DRM_FORMAT_ARGB2101010, 0xc0000000).a, 0xffff);
+	KUNIT_EXPECT_EQ(test, read_px(DRM_FORMAT_RGB565, 0).a, 0xffff);
+}
+
+/* Cross-format writes round to the nearest value. */
+static void display_test_narrow_rounding(struct kunit *test)
+{
+	struct display_argb16 px = { .a = 0xffff };
+
+	/* 10 bits 0x200 is 0x8020; to 8 bits: 0x8020 / 257 = 127.6. */
+	px.r = 0x8020;
+	KUNIT_EXPECT_EQ(test, write_px(DRM_FORMAT_XRGB8888, px), 0xff800000);
+	/* 0x807f / 257 = 127.996: 0x80, not a truncated 0x7f. */
+	px.r = 0x807f;
+	KUNIT_EXPECT_EQ(test, write_px(DRM_FORMAT_XRGB8888, px), 0xff800000);
+	px.r = 0x7f7f;
+	KUNIT_EXPECT_EQ(test, write_px(DRM_FORMAT_XRGB8888, px), 0xff7f0000);
+	/* 8-bit 0x84 to 5 bits: 0x84 * 31 / 255 = 16.05. */
+	px.r = 0x8484;
+	KUNIT_EXPECT_EQ(test, write_px(DRM_FORMAT_RGB565, px), 16 << 11);
+	/* 8-bit 0x42 to 10 bits: 0x42 * 1023 / 255 = 264.8. */
+	px.r = 0x4242;
+	KUNIT_EXPECT_EQ(test, write_px(DRM_FORMAT_XRGB2101010, px),
+			0xc0000000 | 265 << 20);
+}
+
+static void display_test_copy_opaque(struct kunit *test)
+{
+	__le32 src[3] = { cpu_to_le32(0x00123456), cpu_to_le32(0x42abcdef),
+			  cpu_to_le32(0xffffffff) };
+	__le32 copied[3], quantized[3];
+	struct display_argb16 line[3];
+	const u8 *row[2] = { (const u8 *)src, NULL };
+
+	display_pixels_copy_opaque(copied, src, 3);
+	display_pixels_reader(DRM_FORMAT_XRGB8888)(line, row, 0, 3);
+	display_pixels_quantize(quantized, line, 3);
+	KUNIT_EXPECT_MEMEQ(test, copied, quantized, sizeof(copied));
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(copied[1]), 0xffabcdef);
+}
+
+static void display_test_nv12(struct kunit *test)
+{
+	/* Two rows of luma, one of chroma: (Cb, Cr) pairs. */
+	static const u8 luma[4] = { 235, 16, 81, 126 };
+	static const u8 chroma[4] = { 128, 128, 90, 240 };
+	const u8 *row[2] = { luma, chroma };
+	struct display_argb16 px[4];
+
+	display_pixels_reader(DRM_FORMAT_NV12)(px, row, 0, 4);
+	/* White and black exactly. */
+	KUNIT_EXPECT_EQ(test, px[0].r, 0xffff);
+	KUNIT_EXPECT_EQ(test, px[0].g, 0xffff);
+	KUNIT_EXPECT_EQ(test, px[0].b, 0xffff);
+	KUNIT_EXPECT_EQ(test, px[0].a, 0xffff);
+	KUNIT_EXPECT_EQ(test, px[1].r, 0);
+	KUNIT_EXPECT_EQ(test, px[1].g, 0);
+	KUNIT_EXPECT_EQ(test, px[1].b, 0);
+	/* BT.601 red (81, 90, 240): red, clamped below 0 elsewhere. */
+	KUNIT_EXPECT_GE(test, px[2].r, 0xfe00);
+	KUNIT_EXPECT_LE(test, px[2].g, 0x0100);
+	KUNIT_EXPECT_LE(test, px[2].b, 0x0100);
+	/* Pixel 3 shares pixel 2's chroma sample. */
+	KUNIT_EXPECT_GT(test, px[3].r, px[3].g);
+
+	/* Starting at an odd pixel picks the same sample. */
+	display_pixels_reader(DRM_FORMAT_NV12)(px, row, 3, 1);
+	KUNIT_EXPECT_GT(test, px[0].r, px[0].g);
+}
+
+/* White, black, red, red over white, black, white, white. */
+static void display_test_nv12_write(struct kunit *test)
+{
+	static const u32 rows[2][4] = {
+		{ 0xffffffff, 0xff000000, 0xffff0000, 0xffff0000 },
+		{ 0xffffffff, 0xff000000, 0xffffffff, 0xffffffff },
+	};
+	static const u8 want_luma[2][4] = {
+		{ 235, 16, 81, 81 }, { 235, 16, 235, 235 },
+	};
+	/* Grey, then the mean of BT.601 red (90, 240) and white (128, 128). */
+	static const u8 want_chroma[4] = { 128, 128, 109, 184 };
+	u8 luma[2][4], chroma[4];
+	__le32 canon[4];
+	unsigned int y, x;
+
+	for (y = 0; y < 2; y++) {
+		for (x = 0; x < 4; x++)
+			canon[x] = cpu_to_le32(rows[y][x]);
+		display_pixels_write_nv12(luma[y], chroma, canon, 4, y);
+	}
+	KUNIT_EXPECT_MEMEQ(test, luma, want_luma, sizeof(luma));
+	KUNIT_EXPECT_MEMEQ(test, chroma, want_chroma, sizeof(chroma));
+
+	/* The first row alone: its own chroma, red exactly as read_nv12's. */
+	display_pixels_write_nv12(luma[0], chroma, canon, 4, false);
+	KUNIT_EXPECT_EQ(test, chroma[2], 128);
+	for (x = 0; x < 4; x++)
+		canon[x] = cpu_to_le32(rows[0][x]);
+	display_pixels_write_nv12(luma[0], chroma, canon, 4, false);
+	KUNIT_EXPECT_EQ(test, chroma[2], 90);
+	KUNIT_EXPECT_EQ(test, chroma[3], 240);
+}
+
+static void display_test_readers(struct kunit *test)
+{
+	KUNIT_EXPECT_NOT_NULL(test, display_pixels_reader(DRM_FORMAT_NV12));
+	KUNIT_EXPECT_NULL(test, display_pixels_reader(DRM_FORMAT_YUYV));
+	KUNIT_EXPECT_TRUE(test, display_pixels_can_write(DRM_FORMAT_NV12));
+	KUNIT_EXPECT_FALSE(test, display_pixels_can_write(DRM_FORMAT_YUYV));
+	KUNIT_EXPECT_TRUE(test, display_pixels_write_needs_line(DRM_FORMAT_RGB565));
+	KUNIT_EXPECT_FALSE(test, display_pixels_write_needs_line(DRM_FORMAT_XBGR8888));
+}
+
+static struct kunit_case display_pixels_test_cases[] = {
+	KUNIT_CASE_PARAM(display_test_round_trip, rt_gen_params),
+	KUNIT_CASE_PARAM(display_test_widen_extremes, rt_gen_params),
+	KUNIT_CASE(display_test_alpha),
+	KUNIT_CASE(display_test_narrow_rounding),
+	KUNIT_CASE(display_test_copy_opaque),
+	KUNIT_CASE(display_test_nv12),
+	KUNIT_CASE(display_test_nv12_write),
+	KUNIT_CASE(display_test_readers),
+	{}
+};
+
+static struct kunit_suite display_pixels_test_suite = {
+	.name = "drm_display_pixels",
+	.test_cases = display_pixels_test_cases,
+};
+
+/* ---- blending ------------------------------------------------------------ */
+
+struct blend_case {
+	const char *name;
+	unsigned int mode;
+	u16 alpha;
+	struct display_argb16 fg, bg;
+	u16 r;
+};
+
+/* r values by the property's formulas, products rounded to 16 bits. */
+static const struct blend_case blend_cases[] = {
+	{ "none-opaque", DRM_MODE_BLEND_PIXEL_NONE, 0xffff,
+	  { 0x0000, 0x1234, 0, 0 }, { 0xffff, 0xffff, 0, 0 }, 0x1234 },
+	{ "none-transparent", DRM_MODE_BLEND_PIXEL_NONE, 0,
+	  { 0xffff, 0x1234, 0, 0 }, { 0xffff, 0x4321, 0, 0 }, 0x4321 },
+	{ "none-half", DRM_MODE_BLEND_PIXEL_NONE, 0x8000,
+	  { 0, 0xffff, 0, 0 }, { 0xffff, 0, 0, 0 }, 0x8000 },
+	{ "premulti", DRM_MODE_BLEND_PREMULTI, 0xffff,
+	  { 0x8000, 0x4000, 0, 0 }, { 0xffff, 0xffff, 0, 0 }, 0xbfff },
+	{ "premulti-plane-alpha", DRM_MODE_BLEND_PREMULTI, 0x8000,
+	  { 0xffff, 0xffff, 0, 0 }, { 0xffff, 0, 0, 0 }, 0x8000 },
+	{ "premulti-alpha-0-adds", DRM_MODE_BLEND_PREMULTI, 0xffff,
+	  { 0, 0x1000, 0, 0 }, { 0xffff, 0x2000, 0, 0 }, 0x3000 },
+	{ "premulti-clamped", DRM_MODE_BLEND_PREMULTI, 0xffff,
+	  { 0x8000, 0xffff, 0, 0 }, { 0xffff, 0xffff, 0, 0 }, 0xffff },
+	{ "coverage", DRM_MODE_BLEND_COVERAGE, 0xffff,
+	  { 0x8000, 0x4000, 0, 0 }, { 0xffff, 0xffff, 0, 0 }, 0x9fff },
+	{ "coverage-alpha-0", DRM_MODE_BLEND_COVERAGE, 0xffff,
+	  { 0, 0x1000, 0, 0 }, { 0xffff, 0x2000, 0, 0 }, 0x2000 },
+	{ "coverage-opaque", DRM_MODE_BLEND_COVERAGE, 0xffff,
+	  { 0xffff, 0x1234, 0, 0 }, { 0xffff, 0x4321, 0, 0 }, 0x1234 },
+};
+
+static void blend_case_desc(const struct blend_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(blend, blend_cases, blend_case_desc);
+
+static void display_test_blend(struct kunit *test)
+{
+	const struct blend_case *c = test->param_value;
+	struct display_argb16 bg = c->bg;
+
+	display_pixels_blend(&bg, &c->fg, 1, c->alpha, c->mode);
+	KUNIT_EXPECT_EQ(test, bg.r, c->r);
+	KUNIT_EXPECT_EQ(test, bg.a, 0xffff);
+}
+
+/* Plane alpha and pixel alpha multiply the same either way round. */
+static void display_test_blend_commutes(struct kunit *test)
+{
+	struct display_argb16 a = { .a = 0xffff, .r = 0x2000 }, b = a;
+	struct display_argb16 fa = { .a = 0xfcfc, .r = 0xffff };
+	struct display_argb16 fb = { .a = 0x7e7e, .r = 0xffff };
+
+	display_pixels_blend(&a, &fa, 1, 0x7e7e, DRM_MODE_BLEND_COVERAGE);
+	display_pixels_blend(&b, &fb, 1, 0xfcfc, DRM_MODE_BLEND_COVERAGE);
+	KUNIT_EXPECT_EQ(test, a.r, b.r);
+}
+
+static struct kunit_case display_blend_test_cases[] = {
+	KUNIT_CASE_PARAM(display_test_blend, blend_gen_params),
+	KUNIT_CASE(display_test_blend_commutes),
+	{}
+};
+
+static struct kunit_suite display_blend_test_suite = {
+	.name = "drm_display_blend",
+	.test_cases = display_blend_test_cases,
+};
+
+/* ---- frames -------------------------------------------------------------- */
+
+#define FW	8
+#define FH	4
+
+/* A frame of FW x FH and rows to compose it. */
+static struct display_frame *frame_new(struct kunit *test,
+				       struct display_compose_buf *buf)
+{
+	struct display_frame *frame = kunit_kzalloc(test, sizeof(*frame),
+						    GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, frame);
+	frame->width = FW;
+	frame->height = FH;
+	KUNIT_ASSERT_EQ(test, display_compose_buf_init(buf, FW), 0);
+	return frame;
+}
+
+/* A layer of @w x @h pixels of @format at (@x, @y), buffer from kunit. */
+static struct display_layer *layer_add(struct kunit *test,
+				       struct display_frame *frame,
+				       u32 format, int x, int y, int w, int h)
+{
+	struct display_layer *l = &frame->layers[frame->num_layers++];
+	unsigned int cpp = cpp_of(format);
+
+	l->read = display_pixels_reader(format);
+	l->pitch[0] = w * cpp;
+	l->vaddr[0] = kunit_kzalloc(test, l->pitch[0] * h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, l->vaddr[0]);
+	l->dst = DRM_RECT_INIT(x, y, w, h);
+	l->alpha = 0xffff;
+	l->blend = DRM_MODE_BLEND_PREMULTI;
+	l->opaque = !(format == DRM_FORMAT_ARGB8888 ||
+		      format == DRM_FORMAT_ABGR8888 ||
+		      format == DRM_FORMAT_ARGB2101010);
+	l->copy = format == DRM_FORMAT_XRGB8888;
+	return l;
+}
+
+/* The test's own buffer, which composition only reads. */
+static u8 *layer_buf(struct display_layer *l)
+{
+	return (u8 *)l->vaddr[0];
+}
+
+static void layer_set(struct display_layer *l, unsigned int x, unsigned int y,
+		      u32 raw, unsigned int cpp)
+{
+	store(layer_buf(l) + y * l->pitch[0] + x * cpp, cpp, raw);
+}
+
+/* The CRC of @px (FW x FH opaque ARGB8888 words) as documented. */
+static u32 crc_of(const u32 *px)
+{
+	__le32 le[FW * FH];
+	unsigned int i;
+
+	for (i = 0; i < FW * FH; i++)
+		le[i] = cpu_to_le32(px[i]);
+	return ~crc32_le(~0u, (const u8 *)le, sizeof(le));
+}
+
+static void target_init(struct kunit *test, struct display_wb_target *t,
+			u32 format, struct list_head *targets)
+{
+	t->format = format;
+	t->pitch = FW * cpp_of(format);
+	t->vaddr = kunit_kzalloc(test, t->pitch * FH, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t->vaddr);
+	list_add_tail(&t->link, targets);
+}
+
+static u32 target_px(const struct display_wb_target *t, unsigned int x,
+		     unsigned int y)
+{
+	unsigned int cpp = cpp_of(t->format);
+
+	return load(t->vaddr + y * t->pitch + x * cpp, cpp);
+}
+
+static void display_test_black(struct kunit *test)
+{
+	struct display_compose_buf buf;
+	struct display_frame *frame = frame_new(test, &buf);
+	u32 px[FW * FH], crc;
+	u64 copy_rows = 0;
+	unsigned int i;
+	LIST_HEAD(targets);
+
+	for (i = 0; i < FW * FH; i++)
+		px[i] = 0xff000000;
+	crc = display_compose(frame, &buf, true, &targets, &copy_rows);
+	KUNIT_EXPECT_EQ(test, crc, crc_of(px));
+	KUNIT_EXPECT_NE(test, crc, 0);
+	KUNIT_EXPECT_EQ(test, copy_rows, 0);
+	display_compose_buf_fini(&buf);
+}
+
+/*
+ * One opaque XRGB8888 layer: copied without conversion or through the
+ * 16-bit rows, the same CRC and the same writeback pixels.
+ */
+static void display_test_copy_path(struct kunit *test)
+{
+	struct display_wb_target t[2], u[2];
+	struct display_compose_buf buf;
+	struct display_frame *frame = frame_new(test, &buf);
+	struct display_layer *l;
+	u64 copy_rows = 0;
+	unsigned int x, y;
+	LIST_HEAD(tl);
+	LIST_HEAD(ul);
+	u32 crc_copy;
+
+	l = layer_add(test, frame, DRM_FORMAT_XRGB8888, 0, 0, FW, FH);
+	for (y = 0; y < FH; y++)
+		for (x = 0; x < FW; x++)
+			layer_set(l, x, y, 0x5a000000 | (x * 37 + y * 101) * 0x10307, 4);
+	target_init(test, &t[0], DRM_FORMAT_XRGB8888, &tl);
+	target_init(test, &t[1], DRM_FORMAT_XRGB2101010, &tl);
+	target_init(test, &u[0], DRM_FORMAT_XRGB8888, &ul);
+	target_init(test, &u[1], DRM_FORMAT_XRGB2101010, &ul);
+
+	crc_copy = display_compose(frame, &buf, true, &tl, &copy_rows);
+	KUNIT_EXPECT_EQ(test, copy_rows, FH);
+	l->copy = false;
+	copy_rows = 0;
+	KUNIT_EXPECT_EQ(test, display_compose(frame, &buf, true, &ul, &copy_rows),
+			crc_copy);
+	KUNIT_EXPECT_EQ(test, copy_rows, 0);
+	KUNIT_EXPECT_MEMEQ(test, t[0].vaddr, u[0].vaddr, FW * FH * 4);
+	KUNIT_EXPECT_MEMEQ(test, t[1].vaddr, u[1].vaddr, FW * FH * 4);
+	/* The X byte became 0xff. */
+	KUNIT_EXPECT_EQ(test, target_px(&t[0], 0, 0) >> 24, 0xff);
+	display_compose_buf_fini(&buf);
+}
+
+/*
+ * A layer cut from the middle of its buffer, over a smaller one, over
+ * black: every pixel where it belongs.
+ */
+static void display_test_geometry(struct kunit *test)
+{
+	struct display_compose_buf buf;
+	struct display_frame *frame = frame_new(test, &buf);
+	struct display_wb_target t;
+	struct display_layer *bottom, *top;
+	u32 want[FW * FH], got;
+	u64 copy_rows = 0;
+	unsigned int x, y;
+	LIST_HEAD(tl);
+
+	/* Bottom: 3x2 red at (1, 1). */
+	bottom = layer_add(test, frame, DRM_FORMAT_XRGB8888, 1, 1, 3, 2);
+	for (y = 0; y < 2; y++)
+		for (x = 0; x < 3; x++)
+			layer_set(bottom, x, y, 0xff0000, 4);
+	/* Top: a 6x4 buffer of which the 3x2 at (2, 1) shows at (3, 2). */
+	top = layer_add(test, frame, DRM_FORMAT_XRGB8888, 3, 2, 6, 4);
+	top->dst = DRM_RECT_INIT(3, 2, 3, 2);
+	top->sx = 2;
+	top->sy = 1;
+	for (y = 0; y < 4; y++)
+		for (x = 0; x < 6; x++)
+			layer_set(top, x, y, y << 8 | x, 4);
+	target_init(test, &t, DRM_FORMAT_XRGB8888, &tl);
+
+	for (y = 0; y < FH; y++) {
+		for (x = 0; x < FW; x++) {
+			want[y * FW + x] = 0xff000000;
+			if (x >= 1 && x < 4 && y >= 1 && y < 3)
+				want[y * FW + x] = 0xffff0000;
+			if (x >= 3 && x < 6 && y >= 2 && y < 4)
+				want[y * FW + x] = 0xff000000 |
+						   (y - 2 + 1) << 8 | (x - 3 + 2);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, display_compose(frame, &buf, true, &tl, &copy_rows),
+			crc_of(want));
+	for (y = 0; y < FH; y++) {
+		for (x = 0; x < FW; x++) {
+			got = target_px(&t, x, y);
+			KUNIT_EXPECT_EQ_MSG(test, got, want[y * FW + x],
+					    "pixel (%u, %u)", x, y);
+		}
+	}
+	display_compose_buf_fini(&buf);
+}
+
+/* Half-transparent pixels over a color, premultiplied. */
+static void display_test_blended_frame(struct kunit *test)
+{
+	struct display_compose_buf buf;
+	struct display_frame *frame = frame_new(test, &buf);
+	struct display_wb_target t;
+	struct display_layer *l;
+	u64 copy_rows = 0;
+	LIST_HEAD(tl);
+
+	l = layer_add(test, frame, DRM_FORMAT_XRGB8888, 0, 0, FW, FH);
+	memset(layer_buf(l), 0xff, FW * FH * 4);
+	l = layer_add(test, frame, DRM_FORMAT_ARGB8888, 0, 0, FW, FH);
+	/* Alpha 0x80 premultiplied black: white becomes half white. */
+	memset(layer_buf(l), 0, FW * FH * 4);
+	layer_set(l, 0, 0, 0x80000000, 4);
+	target_init(test, &t, DRM_FORMAT_XRGB8888, &tl);
+
+	display_compose(frame, &buf, false, &tl, &copy_rows);
+	/* 0xffff * (1 - 0x8080 / 0xffff) = 0x7f7f: 0x7f. */
+	KUNIT_EXPECT_EQ(test, target_px(&t, 0, 0), 0xff7f7f7f);
+	/* Alpha 0 premultiplied black: white stays. */
+	KUNIT_EXPECT_EQ(test, target_px(&t, 1, 0), 0xffffffff);
+	display_compose_buf_fini(&buf);
+}
+
+/* NV12 white and black give the CRCs of XRGB8888 white and black. */
+static void display_test_nv12_frame(struct kunit *test)
+{
+	static const u8 yuv[2][3] = { { 235, 128, 128 }, { 16, 128, 128 } };
+	struct display_compose_buf buf;
+	struct display_frame *frame = frame_new(test, &buf);
+	struct display_layer *l = &frame->layers[0];
+	u32 px[FW * FH];
+	u64 copy_rows = 0;
+	unsigned int i, c;
+	LIST_HEAD(tl);
+	u8 *luma, *chroma;
+
+	frame->num_layers = 1;
+	l->read = display_pixels_reader(DRM_FORMAT_NV12);
+	l->pitch[0] = FW;
+	l->pitch[1] = FW;
+	luma = kunit_kzalloc(test, FW * FH, GFP_KERNEL);
+	chroma = kunit_kzalloc(test, FW * FH / 2, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, luma);
+	KUNIT_ASSERT_NOT_NULL(test, chroma);
+	l->vaddr[0] = luma;
+	l->vaddr[1] = chroma;
+	l->dst = DRM_RECT_INIT(0, 0, FW, FH);
+	l->alpha = 0xffff;
+	l->opaque = true;
+
+	for (c = 0; c < 2; c++) {
+		memset(luma, yuv[c][0], FW * FH);
+		for (i = 0; i < FW * FH / 2; i += 2) {
+			chroma[i] = yuv[c][1];
+			chroma[i + 1] = yuv[c][2];
+		}
+		for (i = 0; i < FW * FH; i++)
+			px[i] = c ? 0xff000000 : 0xffffffff;
+		KUNIT_EXPECT_EQ(test, display_compose(frame, &buf, true, &tl,
+						      &copy_rows),
+				crc_of(px));
+	}
+	display_compose_buf_fini(&buf);
+}
+
+/* 10-bit colors survive in 10-bit writeback; 565 rounds them. */
+static void display_test_ten_bits(struct kunit *test)
+{
+	struct display_wb_target t[2];
+	struct display_compose_buf buf;
+	struct display_frame *frame = frame_new(test, &buf);
+	struct display_layer *l;
+	u64 copy_rows = 0;
+	unsigned int x, y;
+	LIST_HEAD(tl);
+	u32 v;
+
+	l = layer_add(test, frame, DRM_FORMAT_XRGB2101010, 0, 0, FW, FH);
+	for (y = 0; y < FH; y++)
+		for (x = 0; x < FW; x++)
+			layer_set(l, x, y, (x * 131 + y * 977) * 0x100401 & 0x3fffffff, 4);
+	target_init(test, &t[0], DRM_FORMAT_ARGB2101010, &tl);
+	target_init(test, &t[1], DRM_FORMAT_RGB565, &tl);
+
+	display_compose(frame, &buf, false, &tl, &copy_rows);
+	for (y = 0; y < FH; y++) {
+		for (x = 0; x < FW; x++) {
+			v = (x * 131 + y * 977) * 0x100401 & 0x3fffffff;
+			KUNIT_EXPECT_EQ(test, target_px(&t[0], x, y), v | 0xc0000000);
+		}
+	}
+	/* 0x3ff00000: red 1023 is 31, the rest 0. */
+	layer_set(l, 0, 0, 0x3ff00000, 4);
+	display_compose(frame, &buf, false, &tl, &copy_rows);
+	KUNIT_EXPECT_EQ(test, target_px(&t[1], 0, 0), 0xf800);
+	display_compose_buf_fini(&buf);
+}
+
+static struct kunit_case display_compose_test_cases[] = {
+	KUNIT_CASE(display_test_black),
+	KUNIT_CASE(display_test_copy_path),
+	KUNIT_CASE(display_test_geometry),
+	KUNIT_CASE(display_test_blended_frame),
+	KUNIT_CASE(display_test_nv12_frame),
+	KUNIT_CASE(display_test_ten_bits),
+	{}
+};
+
+static struct kunit_suite display_compose_test_suite = {
+	.name = "drm_display_compose",
+	.test_cases = display_compose_test_cases,
+};
+
+kunit_test_suites(&display_pixels_test_suite, &display_blend_test_suite,
+		  &display_compose_test_suite);
