@@ -35,7 +35,9 @@ TOOL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -Iuapi/drm \
 	$(shell pkg-config --cflags libdrm)
 TOOL_LDLIBS := $(shell pkg-config --libs libdrm)
 
-tools: $(O)/tools/zero_copy $(O)/tools/drm_fuzz
+include tools/dmabuf/dmabuf.mk
+
+tools: $(O)/tools/zero_copy $(O)/tools/drm_fuzz $(DMABUF_TOOLS)
 
 include tools/fuzz/fuzz.mk
 include tools/demo/demo.mk

@@ -164,6 +164,7 @@ tier() {
 
 mkdir -p "$O"
 stage host bash "$REPO/igt-tests/selftest/run.sh" "$O/selftest"
+stage host-dmabuf bash "$REPO/tools/dmabuf/tests/run.sh" "$O"
 
 mapfile -t TESTS < <(test_binaries)
 # igt_kmod_load() in the unload tests reloads the modules from these.

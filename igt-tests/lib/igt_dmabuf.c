@@ -19,10 +19,9 @@
 #include <linux/dma-heap.h>
 #include <linux/udmabuf.h>
 
+#include "igt_bufinfo.h"
 #include "igt_core.h"
 #include "igt_dmabuf.h"
-
-#define BUFINFO "/sys/kernel/debug/dma_buf/bufinfo"
 
 int dmabuf_heap_alloc(size_t size)
 {
@@ -89,119 +88,45 @@ int dmabuf_sync(int dmabuf_fd, uint64_t flags)
 	return ioctl(dmabuf_fd, DMA_BUF_IOCTL_SYNC, &sync) ? -errno : 0;
 }
 
-/* "%08zu\t%08x\t%08x\t%08ld\t%s\t%08lu\t%s": the name may hold tabs. */
-static bool bufinfo_parse_buffer(char *line, struct bufinfo_buffer *b)
+/* A copy of the shared parser's buffer, for tests that want plain text. */
+static void bufinfo_copy(const struct bufinfo_buf *b, struct bufinfo_buffer *out)
 {
-	char *field[7], *save = NULL, *p = line;
-	int i;
+	const struct bufinfo_fence *f;
+	size_t i;
 
-	for (i = 0; i < 6; i++) {
-		field[i] = strtok_r(p, "\t", &save);
-		p = NULL;
-		if (!field[i])
-			return false;
+	memset(out, 0, sizeof(*out));
+	out->size = b->size;
+	out->flags = b->flags;
+	out->mode = b->mode;
+	out->count = b->count;
+	snprintf(out->exp_name, sizeof(out->exp_name), "%s", b->exp_name);
+	out->ino = b->ino;
+	snprintf(out->name, sizeof(out->name), "%s", b->name ?: "<none>");
+	for (i = 0; i < b->num_fences && i < ARRAY_SIZE(out->fences); i++) {
+		f = &b->fences[i];
+		snprintf(out->fences[i], sizeof(out->fences[i]),
+			 "%s fence:%s %s seq %llu %s", f->usage, f->driver,
+			 f->timeline, f->seqno,
+			 f->signalled ? "signalled" : "unsignalled");
 	}
-	field[6] = save ? save : "";
-	field[6][strcspn(field[6], "\n")] = '\0';
-
-	memset(b, 0, sizeof(*b));
-	b->size = strtoull(field[0], NULL, 10);
-	b->flags = strtoul(field[1], NULL, 16);
-	b->mode = strtoul(field[2], NULL, 16);
-	b->count = strtol(field[3], NULL, 10);
-	snprintf(b->exp_name, sizeof(b->exp_name), "%s", field[4]);
-	b->ino = strtoul(field[5], NULL, 10);
-	snprintf(b->name, sizeof(b->name), "%s", field[6]);
-	return true;
-}
-
-static void bufinfo_parse_detail(const char *line, struct bufinfo_buffer *b)
-{
-	const char *text = line + 1;
-
-	if (strstr(text, " fence:") && b->num_fences < 8)
-		snprintf(b->fences[b->num_fences++], sizeof(b->fences[0]),
-			 "%.*s", (int)strcspn(text, "\n"), text);
-	else if (strncmp(text, "Attached Devices:", 17) &&
-		 strncmp(text, "Total ", 6) && b->num_attached < 8)
-		snprintf(b->attached[b->num_attached++],
-			 sizeof(b->attached[0]), "%.*s",
-			 (int)strcspn(text, "\n"), text);
-}
-
-/*
- * Calls @fn for every buffer, with its detail lines parsed; stops when
- * @fn returns true. Buffer lines start with a digit, details with a tab.
- */
-static bool bufinfo_walk(bool (*fn)(struct bufinfo_buffer *, void *),
-			 void *data)
-{
-	struct bufinfo_buffer cur;
-	bool have = false, stop = false;
-	char *line = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	f = fopen(BUFINFO, "r");
-	igt_assert_f(f, "cannot read " BUFINFO " (debugfs mounted?)\n");
-
-	while (!stop && getline(&line, &len, f) > 0) {
-		if (line[0] == '\t') {
-			if (have)
-				bufinfo_parse_detail(line, &cur);
-			continue;
-		}
-		if (have)
-			stop = fn(&cur, data);
-		have = line[0] >= '0' && line[0] <= '9' &&
-		       bufinfo_parse_buffer(line, &cur);
-	}
-	if (have && !stop)
-		stop = fn(&cur, data);
-
-	free(line);
-	fclose(f);
-	return stop;
-}
-
-struct bufinfo_query {
-	unsigned long ino;
-	const char *exp_name;
-	struct bufinfo_buffer *out;
-	int count;
-};
-
-static bool bufinfo_match_ino(struct bufinfo_buffer *b, void *data)
-{
-	struct bufinfo_query *q = data;
-
-	if (b->ino != q->ino)
-		return false;
-	*q->out = *b;
-	return true;
+	out->num_fences = i;
+	for (i = 0; i < b->num_attached && i < ARRAY_SIZE(out->attached); i++)
+		snprintf(out->attached[i], sizeof(out->attached[i]), "%s",
+			 b->attached[i]);
+	out->num_attached = i;
 }
 
 bool bufinfo_find(unsigned long ino, struct bufinfo_buffer *out)
 {
-	struct bufinfo_query q = { .ino = ino, .out = out };
+	const struct bufinfo_buf *b;
+	struct bufinfo bi;
 
-	return bufinfo_walk(bufinfo_match_ino, &q);
-}
-
-static bool bufinfo_match_exporter(struct bufinfo_buffer *b, void *data)
-{
-	struct bufinfo_query *q = data;
-
-	q->count += !strcmp(b->exp_name, q->exp_name);
-	return false;
-}
-
-int bufinfo_count(const char *exp_name)
-{
-	struct bufinfo_query q = { .exp_name = exp_name };
-
-	bufinfo_walk(bufinfo_match_exporter, &q);
-	return q.count;
+	igt_bufinfo_read(&bi);
+	b = bufinfo_lookup(&bi, ino);
+	if (b)
+		bufinfo_copy(b, out);
+	bufinfo_free(&bi);
+	return b;
 }
 
 bool fdinfo_get(int fd, const char *key, char *val, size_t len)

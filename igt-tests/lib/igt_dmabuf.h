@@ -50,12 +50,11 @@ struct bufinfo_buffer {
 };
 
 /*
- * Finds the buffer with inode @ino in bufinfo. Returns true when found;
- * false when absent. Asserts that bufinfo can be read.
+ * Finds the buffer with inode @ino in bufinfo, read with dmabuf-inspect's
+ * parser (igt_bufinfo_read(), which asserts the format and the totals).
+ * Returns true when found; false when absent.
  */
 bool bufinfo_find(unsigned long ino, struct bufinfo_buffer *out);
-/* Number of buffers in bufinfo whose exporter is @exp_name. */
-int bufinfo_count(const char *exp_name);
 
 /*
  * Value of @key in /proc/self/fdinfo/<fd>, copied to @val; false when the
