@@ -5,6 +5,7 @@
 #   make check      set up, lint, build, run every test: host, then the
 #                   Debian kernel and the debug kernel (TIERS= to choose)
 #   make demo       set up, build, run the zero-copy demo in the VM
+#   make bench      set up, build, benchmark against upstream vgem + vkms
 #   make lint       checkpatch --strict and sparse on the kernel code
 #   make clean
 
@@ -38,6 +39,7 @@ TOOL_LDLIBS := $(shell pkg-config --libs libdrm)
 tools: $(O)/tools/zero_copy $(O)/tools/drm_fuzz
 
 include tools/fuzz/fuzz.mk
+include tools/bench/bench.mk
 
 $(O)/tools/%: tools/demo/%.c uapi/drm/vgem_plus_drm.h
 	@mkdir -p $(dir $@)
