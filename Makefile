@@ -39,11 +39,8 @@ TOOL_LDLIBS := $(shell pkg-config --libs libdrm)
 tools: $(O)/tools/zero_copy $(O)/tools/drm_fuzz
 
 include tools/fuzz/fuzz.mk
+include tools/demo/demo.mk
 include tools/bench/bench.mk
-
-$(O)/tools/%: tools/demo/%.c uapi/drm/vgem_plus_drm.h
-	@mkdir -p $(dir $@)
-	$(CC) $(TOOL_CFLAGS) -o $@ $< $(TOOL_LDLIBS)
 
 setup:
 	tools/setup.sh $(KERNEL_ENV)

@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
+#include <drm/drm_fourcc.h>
 #include <kunit/visibility.h>
 
 #include "display_compose.h"
@@ -160,6 +161,12 @@ static void write_targets(struct list_head *targets,
 	struct display_wb_target *t;
 
 	list_for_each_entry(t, targets, link) {
+		if (t->format == DRM_FORMAT_NV12) {
+			display_pixels_write_nv12(t->vaddr + (size_t)y * t->pitch,
+						  t->chroma + (size_t)(y / 2) * t->chroma_pitch,
+						  buf->canon, width, y & 1);
+			continue;
+		}
 		if (!line_valid && display_pixels_write_needs_line(t->format)) {
 			display_pixels_expand(buf->line, buf->canon, width);
 			line_valid = true;

@@ -60,6 +60,8 @@ void display_pixels_copy_opaque(__le32 *dst, const __le32 *src,
 				unsigned int n);
 bool display_pixels_can_write(u32 format);
 bool display_pixels_write_needs_line(u32 format);
+void display_pixels_write_nv12(u8 *luma, u8 *chroma, const __le32 *canon,
+			       unsigned int n, bool second);
 void display_pixels_write(u32 format, u8 *dst,
 			  const struct display_argb16 *line,
 			  const __le32 *canon, unsigned int n);
@@ -116,15 +118,19 @@ struct display_frame {
 /**
  * struct display_wb_target - a buffer a composed frame is written to
  * @link: entry in a list of targets of one composition
- * @vaddr: first pixel
- * @pitch: bytes per row
+ * @vaddr: first pixel (NV12: of the luma plane)
+ * @pitch: bytes per row (NV12: of the luma plane)
  * @format: DRM fourcc, one display_pixels_can_write() accepts
+ * @chroma: NV12 only: first sample pair of the chroma plane
+ * @chroma_pitch: NV12 only: bytes per row of the chroma plane
  */
 struct display_wb_target {
 	struct list_head link;
 	u8 *vaddr;
 	unsigned int pitch;
 	u32 format;
+	u8 *chroma;
+	unsigned int chroma_pitch;
 };
 
 /**

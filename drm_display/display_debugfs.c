@@ -160,22 +160,50 @@ void display_debugfs_plane_shown(struct drm_plane_state *state,
 }
 
 /**
- * display_debugfs_commit_done - count a commit whose flips completed
- * @state: the commit, after its flip_done
+ * display_debugfs_commit_crtcs - the CRTCs of a commit, and those it
+ * leaves active
+ * @state: the commit, before drm_atomic_helper_commit_hw_done()
+ * @crtcs: out: what display_debugfs_commit_done() needs
+ *
+ * Past hw_done the next commit may swap in its states and free the new
+ * states of @state (a legacy cursor update does not wait for our flips),
+ * so they are read here.
  */
-void display_debugfs_commit_done(struct drm_atomic_state *state)
+void display_debugfs_commit_crtcs(struct drm_atomic_state *state,
+				  struct display_commit_crtcs *crtcs)
 {
-	struct display_dump *dump = to_display_dev(state->dev)->dump;
 	struct drm_crtc_state *new_state;
-	struct display_dump_crtc *rec;
 	struct drm_crtc *crtc;
 	int i;
 
-	spin_lock(&dump->lock);
+	crtcs->in_commit = 0;
+	crtcs->active = 0;
 	for_each_new_crtc_in_state(state, crtc, new_state, i) {
-		rec = &dump->crtcs[drm_crtc_index(crtc)];
-		rec->active = new_state->active;
+		crtcs->in_commit |= drm_crtc_mask(crtc);
 		if (new_state->active)
+			crtcs->active |= drm_crtc_mask(crtc);
+	}
+}
+
+/**
+ * display_debugfs_commit_done - count a commit whose flips completed
+ * @dev: the device
+ * @crtcs: display_debugfs_commit_crtcs() of the commit
+ */
+void display_debugfs_commit_done(struct drm_device *dev,
+				 const struct display_commit_crtcs *crtcs)
+{
+	struct display_dump *dump = to_display_dev(dev)->dump;
+	struct display_dump_crtc *rec;
+	struct drm_crtc *crtc;
+
+	spin_lock(&dump->lock);
+	drm_for_each_crtc(crtc, dev) {
+		if (!(crtcs->in_commit & drm_crtc_mask(crtc)))
+			continue;
+		rec = &dump->crtcs[drm_crtc_index(crtc)];
+		rec->active = crtcs->active & drm_crtc_mask(crtc);
+		if (rec->active)
 			rec->flips++;
 	}
 	spin_unlock(&dump->lock);

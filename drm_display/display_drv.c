@@ -75,6 +75,7 @@ static const struct drm_mode_config_funcs display_mode_config_funcs = {
 static void display_atomic_commit_tail(struct drm_atomic_state *state)
 {
 	struct drm_device *dev = state->dev;
+	struct display_commit_crtcs crtcs;
 
 	display_wait_for_fences(state);
 
@@ -82,9 +83,10 @@ static void display_atomic_commit_tail(struct drm_atomic_state *state)
 	drm_atomic_helper_commit_modeset_enables(dev, state);
 	drm_atomic_helper_commit_planes(dev, state,
 					DRM_PLANE_COMMIT_ACTIVE_ONLY);
+	display_debugfs_commit_crtcs(state, &crtcs);
 	drm_atomic_helper_commit_hw_done(state);
 	drm_atomic_helper_wait_for_flip_done(dev, state);
-	display_debugfs_commit_done(state);
+	display_debugfs_commit_done(dev, &crtcs);
 	drm_atomic_helper_cleanup_planes(dev, state);
 }
 

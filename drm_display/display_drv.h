@@ -235,11 +235,25 @@ void display_wait_for_fences(struct drm_atomic_state *state);
 void display_fence_debugfs_init(struct display_device *ddev);
 
 /* display_debugfs.c */
+
+/**
+ * struct display_commit_crtcs - CRTCs of a commit, as drm_crtc_mask() bits
+ * @in_commit: every CRTC in the commit
+ * @active: those the commit leaves active
+ */
+struct display_commit_crtcs {
+	u32 in_commit;
+	u32 active;
+};
+
 int display_debugfs_init(struct display_device *ddev);
 void display_debugfs_commit_begin(struct drm_atomic_state *state);
 void display_debugfs_plane_shown(struct drm_plane_state *state,
 				 struct drm_framebuffer *shown, bool skipped);
-void display_debugfs_commit_done(struct drm_atomic_state *state);
+void display_debugfs_commit_crtcs(struct drm_atomic_state *state,
+				  struct display_commit_crtcs *crtcs);
+void display_debugfs_commit_done(struct drm_device *dev,
+				 const struct display_commit_crtcs *crtcs);
 
 /* display_fb.c */
 int display_dumb_create(struct drm_file *file, struct drm_device *dev,
@@ -286,11 +300,13 @@ void display_writeback_complete(struct display_output *out,
 				struct list_head *targets, int status);
 void display_writeback_wait_idle(struct display_device *ddev);
 
+/* display_plane.c: the formats of every plane and writeback connector */
+extern const u32 display_plane_formats[];
+extern const unsigned int display_num_plane_formats;
+
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Internals the KUnit tests in tests/ reach. */
 struct seq_file;
-extern const u32 display_plane_formats[];
-extern const unsigned int display_num_plane_formats;
 int display_dumb_layout(u32 width, u32 height, u32 bpp, u32 *pitch,
 			u64 *size);
 int display_fb_check(const struct drm_mode_fb_cmd2 *cmd, const u64 *obj_size,

@@ -11,7 +11,9 @@
  */
 
 #include <linux/dma-buf.h>
+#include <linux/dma-fence-chain.h>
 #include <linux/dma-fence-unwrap.h>
+#include <linux/dma-resv.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -22,6 +24,7 @@
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_atomic_helper.h>
+#include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_vblank.h>
 #include <kunit/visibility.h>
 
@@ -265,14 +268,72 @@ void display_wait_for_fences(struct drm_atomic_state *state)
 	}
 }
 
+/* Adds @new to @fence, a chain when both are there. Consumes @new. */
+static int display_fence_add(struct dma_fence **fence, struct dma_fence *new)
+{
+	struct dma_fence_chain *chain;
+
+	if (!new)
+		return 0;
+	if (!*fence) {
+		*fence = new;
+		return 0;
+	}
+
+	chain = dma_fence_chain_alloc();
+	if (!chain) {
+		dma_fence_put(new);
+		return -ENOMEM;
+	}
+	dma_fence_chain_init(chain, *fence, new, 1);
+	*fence = &chain->base;
+	return 0;
+}
+
+/*
+ * What drm_gem_plane_helper_prepare_fb() of 6.12 collects: the explicit
+ * fence, or else the WRITE fences of each buffer object (with an
+ * explicit fence only the KERNEL ones). The helper leaks a buffer's fence
+ * when the chain to hold it cannot be allocated, which NV12 needs for its
+ * second plane in the same object; here the fence is dropped, and an
+ * object already seen is not asked again.
+ */
+static int display_fence_collect(struct drm_plane_state *state,
+				 struct dma_fence **out)
+{
+	struct dma_fence *fence = dma_fence_get(state->fence), *new;
+	enum dma_resv_usage usage = fence ? DMA_RESV_USAGE_KERNEL :
+					    DMA_RESV_USAGE_WRITE;
+	struct drm_gem_object *obj, *prev = NULL;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < state->fb->format->num_planes && !ret; i++, prev = obj) {
+		obj = drm_gem_fb_get_obj(state->fb, i);
+		if (!obj)
+			ret = -EINVAL;
+		else if (obj != prev)
+			ret = dma_resv_get_singleton(obj->resv, usage, &new) ?:
+			      display_fence_add(&fence, new);
+	}
+	if (ret) {
+		dma_fence_put(fence);
+		return ret;
+	}
+
+	*out = fence;
+	return 0;
+}
+
 /**
  * display_plane_prepare_fb - collect the fence a commit must wait for
  * @plane: the plane
  * @state: its new state
  *
  * The implicit WRITE fences of the buffer, or the explicit IN_FENCE_FD,
- * as drm_gem_plane_helper_prepare_fb() chooses them, moved to where only
- * display_wait_for_fences() looks.
+ * as drm_gem_plane_helper_prepare_fb() would choose them, kept where only
+ * display_wait_for_fences() looks. A plane without a framebuffer waits
+ * for its IN_FENCE_FD alone.
  *
  * Return: 0 or a negative errno.
  */
@@ -280,17 +341,15 @@ int display_plane_prepare_fb(struct drm_plane *plane,
 			     struct drm_plane_state *state)
 {
 	struct display_plane_state *dstate = to_display_plane_state(state);
+	struct dma_fence *fence = NULL;
 	int ret;
 
-	/*
-	 * 6.12's helper takes a reference on an explicit fence before it
-	 * returns early for a plane without a framebuffer, and never drops
-	 * it: such a plane's IN_FENCE_FD is simply ours to wait for.
-	 */
 	if (state->fb) {
-		ret = drm_gem_plane_helper_prepare_fb(plane, state);
+		ret = display_fence_collect(state, &fence);
 		if (ret)
 			return ret;
+		dma_fence_put(state->fence);
+		state->fence = fence;
 	}
 
 	dstate->fence = state->fence;

@@ -368,6 +368,7 @@ bool display_pixels_can_write(u32 format)
 	case DRM_FORMAT_RGB565:
 	case DRM_FORMAT_XRGB2101010:
 	case DRM_FORMAT_ARGB2101010:
+	case DRM_FORMAT_NV12:
 		return true;
 	}
 	return false;
@@ -427,9 +428,64 @@ static void write_2101010(__le32 *dst, const struct display_argb16 *src,
 				     to_bits(src[i].b, 10));
 }
 
+/*
+ * RGB to BT.601 limited range, the inverse of read_nv12(): 16.16 weights
+ * of 8-bit R, G, B in Y' (16 to 235) and in Cb, Cr (16 to 240, 128 for
+ * grey). Each chroma row sums to 0, so that grey has no colour.
+ */
+#define RGB_Y(r, g, b)	(16829 * (r) + 33039 * (g) + 6416 * (b))
+#define RGB_CB(r, g, b)	(-9714 * (r) - 19070 * (g) + 28784 * (b))
+#define RGB_CR(r, g, b)	(28784 * (r) - 24103 * (g) - 4681 * (b))
+
+/* A 16.16 sum of @shift extra bits of samples, plus @base, rounded. */
+static inline u8 yuv_sample(s32 sum, unsigned int shift, u32 base)
+{
+	return (sum + ((base << 16 | BIT(15)) << shift)) >> (16 + shift);
+}
+
+/**
+ * display_pixels_write_nv12 - write a composed row as NV12
+ * @luma: first luma sample of the row
+ * @chroma: first chroma pair of the row's chroma row
+ * @canon: the row as display_pixels_quantize() gives it
+ * @n: pixels, even
+ * @second: the second row of the chroma row: average its chroma with
+ *          what the first row wrote
+ *
+ * Each chroma pair is the mean of the 2x2 pixels it covers.
+ */
+void display_pixels_write_nv12(u8 *luma, u8 *chroma, const __le32 *canon,
+			       unsigned int n, bool second)
+{
+	u32 v0, v1, r, g, b;
+	unsigned int i;
+	u8 cb, cr;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		v0 = le32_to_cpu(canon[i]);
+		v1 = le32_to_cpu(canon[i + 1]);
+		luma[i] = yuv_sample(RGB_Y(v0 >> 16 & 0xff, v0 >> 8 & 0xff,
+					   v0 & 0xff), 0, 16);
+		luma[i + 1] = yuv_sample(RGB_Y(v1 >> 16 & 0xff, v1 >> 8 & 0xff,
+					       v1 & 0xff), 0, 16);
+		r = (v0 >> 16 & 0xff) + (v1 >> 16 & 0xff);
+		g = (v0 >> 8 & 0xff) + (v1 >> 8 & 0xff);
+		b = (v0 & 0xff) + (v1 & 0xff);
+		cb = yuv_sample(RGB_CB(r, g, b), 1, 128);
+		cr = yuv_sample(RGB_CR(r, g, b), 1, 128);
+		if (second) {
+			cb = (chroma[i] + cb + 1) / 2;
+			cr = (chroma[i + 1] + cr + 1) / 2;
+		}
+		chroma[i] = cb;
+		chroma[i + 1] = cr;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(display_pixels_write_nv12);
+
 /**
  * display_pixels_write - write a composed row in a writeback format
- * @format: a format display_pixels_can_write() accepts
+ * @format: a format display_pixels_can_write() accepts, but NV12
  * @dst: first pixel of the row in the buffer
  * @line: the row at 16 bits per channel, when
  *        display_pixels_write_needs_line() says it is needed

@@ -17,8 +17,11 @@
 
 #include "display_drv.h"
 
-/* Every one must be in drm_format_info()'s table (a KUnit test checks). */
-VISIBLE_IF_KUNIT const u32 display_plane_formats[] = {
+/*
+ * Every one must be in drm_format_info()'s table (a KUnit test checks).
+ * The writeback connectors write all of them too.
+ */
+const u32 display_plane_formats[] = {
 	DRM_FORMAT_XRGB8888,
 	DRM_FORMAT_ARGB8888,
 	DRM_FORMAT_XBGR8888,
@@ -29,7 +32,7 @@ VISIBLE_IF_KUNIT const u32 display_plane_formats[] = {
 	DRM_FORMAT_NV12,
 };
 EXPORT_SYMBOL_IF_KUNIT(display_plane_formats);
-VISIBLE_IF_KUNIT const unsigned int display_num_plane_formats =
+const unsigned int display_num_plane_formats =
 	ARRAY_SIZE(display_plane_formats);
 EXPORT_SYMBOL_IF_KUNIT(display_num_plane_formats);
 

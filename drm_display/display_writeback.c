@@ -2,7 +2,7 @@
 /*
  * Writeback: each output has a writeback connector on its CRTC that
  * captures the composed frame of a commit into a framebuffer of the mode's
- * size, in any of the formats below, and signals the commit's writeback
+ * size, in any plane format, and signals the commit's writeback
  * out-fence when done.
  *
  * A job's buffer is mapped when the commit is prepared (ioctl context).
@@ -27,17 +27,6 @@
 #include <drm/drm_writeback.h>
 
 #include "display_drv.h"
-
-/* Every one is a plane format too: only those get framebuffers. */
-static const u32 display_wb_formats[] = {
-	DRM_FORMAT_XRGB8888,
-	DRM_FORMAT_ARGB8888,
-	DRM_FORMAT_XBGR8888,
-	DRM_FORMAT_ABGR8888,
-	DRM_FORMAT_RGB565,
-	DRM_FORMAT_XRGB2101010,
-	DRM_FORMAT_ARGB2101010,
-};
 
 /**
  * struct display_wb_job - &drm_writeback_job.priv
@@ -119,6 +108,10 @@ static int display_wb_prepare_job(struct drm_writeback_connector *wb,
 	wj->target.vaddr = data[0].vaddr;
 	wj->target.pitch = fb->pitches[0];
 	wj->target.format = fb->format->format;
+	if (fb->format->num_planes == 2) {
+		wj->target.chroma = data[1].vaddr;
+		wj->target.chroma_pitch = fb->pitches[1];
+	}
 	job->priv = wj;
 	atomic_inc(&ddev->wb_jobs);
 	return 0;
@@ -206,8 +199,8 @@ int display_writeback_init(struct display_device *ddev,
 	drm_connector_helper_add(&out->wb.base, &display_wb_helper_funcs);
 	ret = drm_writeback_connector_init(&ddev->drm, &out->wb,
 					   &display_wb_connector_funcs, NULL,
-					   display_wb_formats,
-					   ARRAY_SIZE(display_wb_formats),
+					   display_plane_formats,
+					   display_num_plane_formats,
 					   drm_crtc_mask(&out->crtc));
 	if (ret)
 		return ret;

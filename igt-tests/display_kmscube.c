@@ -3,8 +3,9 @@
  * kmscube on drm_display: mesa knows no driver by that name and falls
  * back to kms_swrast, llvmpipe rendering into our dumb buffers, which it
  * scans out with ADDFB2 and page flips. Each subtest runs kmscube for a
- * fixed number of frames under a time limit: it must exit 0, and the
- * debugfs dump must have counted about as many flips.
+ * fixed number of frames under a time limit: it must exit 0, the
+ * debugfs dump must have counted about as many flips, and halfway the
+ * screen must show a picture, not one flat colour.
  *
  * Debian's kmscube quits at once when its stdin is readable (even at
  * EOF): it gets a pipe nobody writes to.
@@ -22,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <drm_fourcc.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
@@ -41,6 +43,9 @@
 
 static char card[64];
 static pid_t child = -1;
+/* Grab the screen once this many flips were counted; what it showed. */
+static unsigned long long grab_at_flip;
+static int screen_colours = -1;
 
 /* The card node of drm_display, by driver name, not by number. */
 static void find_card(void)
@@ -88,6 +93,81 @@ static void count_flips(unsigned long long *flips, unsigned long long *skipped)
 	close(fd);
 }
 
+/* Distinct values among 64x64 pixels spread over an XRGB8888 image. */
+static int count_colours(const uint8_t *px, const drmModeFB2 *fb)
+{
+	uint32_t seen[16], v;
+	int n = 0, i, x, y;
+
+	for (y = 0; y < 64; y++)
+		for (x = 0; x < 64; x++) {
+			v = *(const uint32_t *)(px + fb->offsets[0] +
+						(size_t)(y * fb->height / 64) * fb->pitches[0] +
+						(size_t)(x * fb->width / 64) * 4) & 0xffffff;
+			for (i = 0; i < n && seen[i] != v; i++)
+				;
+			if (i == n && n < 16)
+				seen[n++] = v;
+		}
+	return n;
+}
+
+/*
+ * How many colours the framebuffer on the first lit plane shows. GETFB2
+ * gives root a handle to it, kms_swrast's buffers are our dumb buffers,
+ * and MAP_DUMB maps them. Writeback would need DRM master: kmscube has it.
+ */
+static int grab_screen(void)
+{
+	int fd = open(card, O_RDWR | O_CLOEXEC), colours = 0;
+	struct drm_mode_map_dumb map = {};
+	drmModePlaneResPtr res;
+	drmModeFB2Ptr fb = NULL;
+	drmModePlanePtr plane;
+	uint32_t i;
+	size_t size;
+	void *px;
+
+	igt_assert_lte(0, fd);
+	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+	res = drmModeGetPlaneResources(fd);
+	igt_assert(res);
+	for (i = 0; i < res->count_planes && !fb; i++) {
+		plane = drmModeGetPlane(fd, res->planes[i]);
+		if (plane && plane->fb_id)
+			fb = drmModeGetFB2(fd, plane->fb_id);
+		drmModeFreePlane(plane);
+	}
+	drmModeFreePlaneResources(res);
+	if (fb && fb->pixel_format == DRM_FORMAT_XRGB8888 && fb->handles[0]) {
+		map.handle = fb->handles[0];
+		do_ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &map);
+		size = fb->offsets[0] + (size_t)fb->pitches[0] * fb->height;
+		px = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, map.offset);
+		igt_assert(px != MAP_FAILED);
+		colours = count_colours(px, fb);
+		munmap(px, size);
+		igt_info("screen: fb %u %ux%u, %d colours in 64x64 samples\n",
+			 fb->fb_id, fb->width, fb->height, colours);
+	}
+	drmModeFreeFB2(fb);
+	close(fd);	/* and with it the handle */
+	return colours;
+}
+
+/* Once kmscube is halfway, look at what it shows (checked each 0.5 s). */
+static void maybe_grab_screen(void)
+{
+	static unsigned int tick;
+	unsigned long long flips, skipped;
+
+	if (screen_colours >= 0 || ++tick % 10)
+		return;
+	count_flips(&flips, &skipped);
+	if (flips >= grab_at_flip)
+		screen_colours = grab_screen();
+}
+
 /* A killed kmscube can take seconds to tear its threads down. */
 static void kill_child(void)
 {
@@ -129,6 +209,7 @@ static int run_kmscube(const char *mode, int out, double *seconds)
 
 	/* in[1] stays open and silent until kmscube is done. */
 	while ((ret = waitpid(child, &status, WNOHANG)) == 0) {
+		maybe_grab_screen();
 		if (igt_nsec_elapsed(&start) > TIME_LIMIT_S * 1000000000ull) {
 			close(in[1]);
 			kill_child();
@@ -186,6 +267,8 @@ static void test_kmscube(const char *mode)
 	out = memfd_create("kmscube-output", MFD_CLOEXEC);
 	igt_assert_lte(0, out);
 	count_flips(&flips0, &skipped0);
+	grab_at_flip = flips0 + FRAMES / 2;
+	screen_colours = -1;
 
 	status = run_kmscube(mode, out, &seconds);
 	igt_info("kmscube -M %s -c %d: %.1f s\n", mode, FRAMES, seconds);
@@ -208,6 +291,10 @@ static void test_kmscube(const char *mode)
 		     flips - flips0 <= FRAMES + EXTRA_FLIPS,
 		     "%llu flips for %d frames\n", flips - flips0, FRAMES);
 	igt_assert_eq_u64(skipped, skipped0);
+	/* The cube over its background: not one flat colour. */
+	igt_assert_f(screen_colours >= 4,
+		     "the screen halfway through showed %d colours\n",
+		     screen_colours);
 	close(out);
 }
 

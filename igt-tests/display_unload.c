@@ -23,6 +23,7 @@
 #include "igt.h"
 #include "igt_display.h"
 #include "igt_dmabuf.h"
+#include "igt_pipe_crc.h"
 
 #define MODULE		"drm_display"
 #define EVENT_TIMEOUT_MS 1000
@@ -187,6 +188,35 @@ static void test_events_pending(void)
 	reload();
 }
 
+/*
+ * An open CRC data file pins the module: its release calls back into the
+ * driver, even when the DRM device file was closed long before.
+ */
+static void test_crc_open(void)
+{
+	struct igt_pipe_crc pc;
+	struct kms_output out;
+	struct kms_fb fb;
+	int fd;
+
+	fd = drm_open_driver(DRIVER_DISPLAY);
+	kms_require_atomic(fd);
+	kms_output_find(fd, &out);
+	kms_dumb_fb_create(fd, out.mode.hdisplay, out.mode.vdisplay,
+			   DRM_FORMAT_XRGB8888, &fb);
+	igt_assert_eq(kms_atomic_modeset(fd, &out, &out.mode, fb.fb_id, 0, 0),
+		      0);
+	igt_pipe_crc_init(&pc, fd, out.crtc_index, "auto");
+	igt_pipe_crc_start(&pc);
+	drm_close_driver(fd);
+
+	igt_assert_eq(igt_kmod_unload(MODULE), -EWOULDBLOCK);
+	igt_assert(igt_kmod_is_loaded(MODULE));
+	igt_pipe_crc_stop(&pc);
+	unload();
+	reload();
+}
+
 igt_main
 {
 	igt_fixture {
@@ -211,6 +241,11 @@ igt_main
 		     "nobody read is clean.");
 	igt_subtest("flips-with-events-pending")
 		test_events_pending();
+
+	igt_describe("An open CRC data file keeps the module loaded after "
+		     "the device file closed; closed too, it unloads.");
+	igt_subtest("crc-open")
+		test_crc_open();
 
 	/* Whatever failed, leave the module loaded for what comes next. */
 	igt_fixture

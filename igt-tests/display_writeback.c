@@ -356,18 +356,20 @@ static void recover(void)
 
 static void test_pixel_formats(void)
 {
-	uint32_t formats[16];
+	uint32_t formats[16], want;
 	unsigned int i, j;
 	int n;
 
 	n = kms_writeback_formats(data.fd, &data.wb, formats, 16);
-	igt_assert_eq(n, (int)ARRAY_SIZE(wb_formats));
-	for (i = 0; i < ARRAY_SIZE(wb_formats); i++) {
-		for (j = 0; j < ARRAY_SIZE(wb_formats); j++)
-			if (formats[j] == wb_formats[i])
+	igt_assert_eq(n, (int)ARRAY_SIZE(wb_formats) + 1);
+	for (i = 0; i <= ARRAY_SIZE(wb_formats); i++) {
+		want = i < ARRAY_SIZE(wb_formats) ? wb_formats[i] :
+		       DRM_FORMAT_NV12;
+		for (j = 0; j < (unsigned int)n; j++)
+			if (formats[j] == want)
 				break;
-		igt_assert_f(j < ARRAY_SIZE(wb_formats),
-			     "format %#x not listed\n", wb_formats[i]);
+		igt_assert_f(j < (unsigned int)n, "format %#x not listed\n",
+			     want);
 	}
 }
 
@@ -376,7 +378,6 @@ static void test_invalid(void)
 	struct igt_fb *in = noise_fb(DRM_FORMAT_XRGB8888, 1);
 	struct igt_fb *half = fb_new(MODE_W / 2, MODE_H / 2, DRM_FORMAT_XRGB8888);
 	struct igt_fb *wide = fb_new(MODE_W * 2, MODE_H, DRM_FORMAT_XRGB8888);
-	struct igt_fb *nv12 = fb_new(MODE_W, MODE_H, DRM_FORMAT_NV12);
 	struct igt_fb *good = wb_fb_new(DRM_FORMAT_XRGB8888);
 	struct kms_plane_pos p = kms_plane_at(in->fb_id, MODE_W, MODE_H, 0, 0);
 	int32_t *fence = &data.fences[0];
@@ -390,10 +391,6 @@ static void test_invalid(void)
 	igt_assert_eq(*fence, -1);
 
 	c.wb_fb = wide->fb_id;
-	igt_assert_eq(wb_commit(&c), -EINVAL);
-
-	/* A plane format, not a writeback one. */
-	c.wb_fb = nv12->fb_id;
 	igt_assert_eq(wb_commit(&c), -EINVAL);
 
 	/* An out-fence needs a framebuffer. */
@@ -493,6 +490,84 @@ static void test_nv12_input(void)
 	/* White and black exactly. */
 	igt_assert_eq_u32(expect_yuv(0, 0, (void *)yuv[0]), 0xffffffff);
 	igt_assert_eq_u32(expect_yuv(0, 0, (void *)yuv[1]), 0xff000000);
+}
+
+/* BT.601 limited range of 8-bit R, G, B, not rounded. */
+static double bt601(const double rgb[3], unsigned int channel)
+{
+	static const double w[3][3] = {
+		{ 65.481, 128.553, 24.966 },
+		{ -37.797, -74.203, 112.0 },
+		{ 112.0, -93.786, -18.214 },
+	};
+	double v = channel ? 128 : 16;
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		v += w[channel][i] * rgb[i] / 255;
+	return v;
+}
+
+static void xrgb_to_rgb(uint32_t v, double rgb[3])
+{
+	rgb[0] = v >> 16 & 0xff;
+	rgb[1] = v >> 8 & 0xff;
+	rgb[2] = v & 0xff;
+}
+
+/* One NV12 sample against the exact value: off by at most @slack. */
+static int check_sample(uint8_t got, double want, double slack,
+			const char *what, uint32_t x, uint32_t y)
+{
+	if (got >= want - slack && got <= want + slack)
+		return 0;
+	igt_warn("NV12 %s at (%u, %u): %u, expected %.2f\n", what, x, y, got,
+		 want);
+	return 1;
+}
+
+/* Luma of every pixel, chroma of every 2x2 block (their mean). */
+static int check_nv12(const struct igt_fb *in, const struct igt_fb *out)
+{
+	const uint8_t *luma = out->map + out->offsets[0];
+	const uint8_t *chroma = out->map + out->offsets[1];
+	double rgb[3], mean[3];
+	uint32_t x, y, i, c;
+	int bad = 0;
+
+	for (y = 0; y < out->height; y++)
+		for (x = 0; x < out->width; x++) {
+			xrgb_to_rgb(igt_fb_get_pixel(in, x, y), rgb);
+			bad += check_sample(luma[y * out->pitches[0] + x],
+					    bt601(rgb, 0), 0.51, "Y", x, y);
+		}
+	for (y = 0; y < out->height; y += 2)
+		for (x = 0; x < out->width; x += 2) {
+			memset(mean, 0, sizeof(mean));
+			for (i = 0; i < 4; i++) {
+				xrgb_to_rgb(igt_fb_get_pixel(in, x + i % 2,
+							     y + i / 2), rgb);
+				for (c = 0; c < 3; c++)
+					mean[c] += rgb[c] / 4;
+			}
+			/* Rounded per row, then the two rows averaged. */
+			for (c = 1; c < 3; c++)
+				bad += check_sample(chroma[y / 2 * out->pitches[1] + x + c - 1],
+						    bt601(mean, c), 1.01,
+						    c == 1 ? "Cb" : "Cr", x, y);
+		}
+	return bad;
+}
+
+static void test_nv12_output(void)
+{
+	struct igt_fb *in = noise_fb(DRM_FORMAT_XRGB8888, 7);
+	struct igt_fb *out = wb_fb_new(DRM_FORMAT_NV12);
+	int bad;
+
+	capture(in, out);
+	bad = check_nv12(in, out);
+	igt_assert_f(!bad, "%d NV12 samples wrong\n", bad);
 }
 
 /*
@@ -629,13 +704,13 @@ igt_main
 		kms_disable_all(data.fd);
 	}
 
-	igt_describe("WRITEBACK_PIXEL_FORMATS lists the seven formats.");
+	igt_describe("WRITEBACK_PIXEL_FORMATS lists the eight formats.");
 	igt_subtest("pixel-formats") {
 		recover();
 		test_pixel_formats();
 	}
 
-	igt_describe("A framebuffer not of the mode's size or format, or an "
+	igt_describe("A framebuffer not of the mode's size, or an "
 		     "out-fence without a framebuffer, is refused with EINVAL.");
 	igt_subtest("invalid-parameters") {
 		recover();
@@ -655,6 +730,13 @@ igt_main
 			recover();
 			test_format(wb_formats[i]);
 		}
+	}
+
+	igt_describe("NV12 output: BT.601 limited range luma per pixel, "
+		     "chroma the mean of each 2x2 block.");
+	igt_subtest("nv12-output") {
+		recover();
+		test_nv12_output();
 	}
 
 	igt_describe("NV12 input converts by BT.601 limited range.");

@@ -138,23 +138,25 @@ fuzz_stage() {
 }
 
 tier() {
-	local name=$1 env=$2 args wrap=()
+	local name=$1 env=$2 args wrap=() runner=()
 	if ! build_modules "$env"; then
 		echo "=== $name: module build failed: counted as 1 failure"
 		FAILED=$((FAILED + 1))
 		return
 	fi
 	mapfile -t args < <(module_args)
-	# The debug kernel: slower, and a kmemleak scan ends the run.
+	# The debug kernel: slower (kmscube takes 90 s of a subtest's 300 s
+	# when the host is busy), and a kmemleak scan ends the run.
 	if grep -q '^KMODDIR=' "$env"; then
-		args+=(--timeout 1800)
+		args+=(--timeout 2400)
+		runner=(--timeout 300)
 		wrap=("$REPO/tools/debug-kernel/leak-check" --rmmod drm_display
 		      --rmmod drm_vgem_plus --)
 	fi
 	stage "$name" "$REPO/tools/vm/vm-run" --kernel-env "$env" \
 		--outdir "$O/vm/check-$name" "${args[@]}" -- \
 		${wrap[@]+"${wrap[@]}"} "$REPO/tools/vm/igt-run" \
-		--results "$O/results-$name.json" \
+		--results "$O/results-$name.json" ${runner[@]+"${runner[@]}"} \
 		--allow-file "$REPO/igt-tests/kernel-log-allow.txt" "${TESTS[@]}"
 	kunit_stage "$env" "$name"
 	fuzz_stage "$env" "$name"

@@ -19,7 +19,8 @@ APT_LOG=${TMPDIR:-/tmp}/drm-prime-lab-setup-apt.log
 
 # Everything except the kernel set, which is resolved separately.
 TOOL_PKGS=(qemu-system-x86 busybox-static cpio xz-utils libdrm-dev pkg-config
-	   sparse build-essential kmscube libgl1-mesa-dri bc flex bison libelf-dev kmod)
+	   sparse build-essential kmscube libgl1-mesa-dri bc flex bison libelf-dev kmod
+	   libpng-dev)
 
 export DEBIAN_FRONTEND=noninteractive
 APT_UPDATED=0

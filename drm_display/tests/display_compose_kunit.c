@@ -205,11 +205,46 @@ static void display_test_nv12(struct kunit *test)
 	KUNIT_EXPECT_GT(test, px[0].r, px[0].g);
 }
 
+/* White, black, red, red over white, black, white, white. */
+static void display_test_nv12_write(struct kunit *test)
+{
+	static const u32 rows[2][4] = {
+		{ 0xffffffff, 0xff000000, 0xffff0000, 0xffff0000 },
+		{ 0xffffffff, 0xff000000, 0xffffffff, 0xffffffff },
+	};
+	static const u8 want_luma[2][4] = {
+		{ 235, 16, 81, 81 }, { 235, 16, 235, 235 },
+	};
+	/* Grey, then the mean of BT.601 red (90, 240) and white (128, 128). */
+	static const u8 want_chroma[4] = { 128, 128, 109, 184 };
+	u8 luma[2][4], chroma[4];
+	__le32 canon[4];
+	unsigned int y, x;
+
+	for (y = 0; y < 2; y++) {
+		for (x = 0; x < 4; x++)
+			canon[x] = cpu_to_le32(rows[y][x]);
+		display_pixels_write_nv12(luma[y], chroma, canon, 4, y);
+	}
+	KUNIT_EXPECT_MEMEQ(test, luma, want_luma, sizeof(luma));
+	KUNIT_EXPECT_MEMEQ(test, chroma, want_chroma, sizeof(chroma));
+
+	/* The first row alone: its own chroma, red exactly as read_nv12's. */
+	display_pixels_write_nv12(luma[0], chroma, canon, 4, false);
+	KUNIT_EXPECT_EQ(test, chroma[2], 128);
+	for (x = 0; x < 4; x++)
+		canon[x] = cpu_to_le32(rows[0][x]);
+	display_pixels_write_nv12(luma[0], chroma, canon, 4, false);
+	KUNIT_EXPECT_EQ(test, chroma[2], 90);
+	KUNIT_EXPECT_EQ(test, chroma[3], 240);
+}
+
 static void display_test_readers(struct kunit *test)
 {
 	KUNIT_EXPECT_NOT_NULL(test, display_pixels_reader(DRM_FORMAT_NV12));
 	KUNIT_EXPECT_NULL(test, display_pixels_reader(DRM_FORMAT_YUYV));
-	KUNIT_EXPECT_FALSE(test, display_pixels_can_write(DRM_FORMAT_NV12));
+	KUNIT_EXPECT_TRUE(test, display_pixels_can_write(DRM_FORMAT_NV12));
+	KUNIT_EXPECT_FALSE(test, display_pixels_can_write(DRM_FORMAT_YUYV));
 	KUNIT_EXPECT_TRUE(test, display_pixels_write_needs_line(DRM_FORMAT_RGB565));
 	KUNIT_EXPECT_FALSE(test, display_pixels_write_needs_line(DRM_FORMAT_XBGR8888));
 }
@@ -221,6 +256,7 @@ static struct kunit_case display_pixels_test_cases[] = {
 	KUNIT_CASE(display_test_narrow_rounding),
 	KUNIT_CASE(display_test_copy_opaque),
 	KUNIT_CASE(display_test_nv12),
+	KUNIT_CASE(display_test_nv12_write),
 	KUNIT_CASE(display_test_readers),
 	{}
 };

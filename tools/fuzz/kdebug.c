@@ -255,6 +255,19 @@ int failslab_setup(unsigned int percent)
 	fs_active = true;
 	/* Under vm-run: the injected failures' stacks are expected. */
 	record_allow("should_failslab\\+0x");
+	/*
+	 * drm_framebuffer_remove() WARNs when the commit it makes to take a
+	 * framebuffer off the planes fails, and an injected failure in a
+	 * plane state's duplication fails it: the core's choice.
+	 */
+	record_allow("atomic remove_fb failed with -12$");
+	/* Its WARNING line too: another failure's report may come between. */
+	record_allow("at drivers/gpu/drm/drm_framebuffer\\.c:[0-9]+ drm_framebuffer_remove\\+0x");
+	/*
+	 * dma_buf_vmap() WARNs once when the exporter's vmap fails, as an
+	 * injected failure in the vmap drm_display asks for makes it.
+	 */
+	record_allow("at drivers/dma-buf/dma-buf\\.c:[0-9]+ dma_buf_vmap\\+0x");
 	if (fs_task_mode)
 		record_allow("warn_alloc\\+0x");
 	snprintf(v, sizeof(v), "%u", percent);
