@@ -39,7 +39,7 @@ struct pair {
 	const char *label;	/* "ours", "upstream" */
 	const char *exp_name;	/* platform device of the exporter */
 	const char *disp_name;	/* ... and of the display */
-	const char *trace_fn;	/* composition worker to time */
+	const char *trace_fn;	/* the function that composes a frame */
 	struct dev exp, disp;
 	struct kms kms;
 };
@@ -61,7 +61,7 @@ struct result {
 	bool counted;		/* its ratio goes into the summary */
 	char note[160];
 	/* Extra "key": value pairs for the JSON, already formatted. */
-	char extra[512];
+	char extra[1024];
 };
 
 struct opts {

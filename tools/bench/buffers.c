@@ -22,6 +22,27 @@ struct size {
 	bool quick;		/* part of --quick */
 };
 
+/*
+ * With -icount an operation costs the same instructions every time, so
+ * a few suffice: 20 ms of guest time a round, at least 3 operations (1
+ * from 16 MiB on, which take 0.1 s and more), and at most 3 rounds for
+ * those. Guest time is instructions: a busy host takes longer to run
+ * them, whatever the budget.
+ */
+#define BUDGET 0.02
+
+static int min_ops(const struct size *s)
+{
+	return (size_t)s->w * s->h * 4 >= (16u << 20) ? 1 : 3;
+}
+
+static int rounds_for(const struct size *s)
+{
+	int big = (size_t)s->w * s->h * 4 >= (16u << 20);
+
+	return big && opt.rounds > 3 ? 3 : opt.rounds;
+}
+
 static const struct size sizes[] = {
 	{ "4KiB", 32, 32, true },
 	{ "64KiB", 128, 128, false },
@@ -71,12 +92,10 @@ void bench_prime(void)
 	for (i = 0; i < NSIZES; i++) {
 		const struct size *s = &sizes[i];
 		struct result *res;
-		double budget = opt.quick ? 0.1 : 0.25;
-
 		if (opt.quick && !s->quick)
 			continue;
 		res = result_new("prime-roundtrip", s->label, "s/op",
-				 opt.rounds);
+				 rounds_for(s));
 		res->has_cpu = true;
 		snprintf(res->note, sizeof(res->note),
 			 "create, export, import, ADDFB2, RMFB, close");
@@ -86,7 +105,7 @@ void bench_prime(void)
 		for (r = 0; r < res->rounds; r++) {
 			double wall[NPAIRS + 1], cpu[NPAIRS + 1];
 
-			time_round(prime_op, NULL, (void *)s, budget, 3, r,
+			time_round(prime_op, NULL, (void *)s, BUDGET, min_ops(s), r,
 				   wall, cpu);
 			for (k = 0; k < NPAIRS; k++) {
 				res->cost[k][r] = wall[k];
@@ -141,11 +160,10 @@ void bench_touch(void)
 		const struct size *s = &sizes[i];
 		double mb = s->w * s->h * 4 / 1e6, mbs[NPAIRS + 1];
 		struct result *res;
-		double budget = opt.quick ? 0.1 : 0.25;
-
 		if (opt.quick && !s->quick)
 			continue;
-		res = result_new("first-touch", s->label, "s/op", opt.rounds);
+		res = result_new("first-touch", s->label, "s/op",
+				 rounds_for(s));
 		res->has_cpu = true;
 		res->has_limit = true;
 		for (k = 0; k < NPAIRS; k++)
@@ -153,7 +171,8 @@ void bench_touch(void)
 		for (r = 0; r < res->rounds; r++) {
 			double wall[NPAIRS + 1], cpu[NPAIRS + 1];
 
-			time_round(touch_op, anon_op, (void *)s, budget, 3, r,
+			time_round(touch_op, anon_op, (void *)s, BUDGET, min_ops(s),
+				   r,
 				   wall, cpu);
 			for (k = 0; k < NPAIRS; k++) {
 				res->cost[k][r] = wall[k];

@@ -40,6 +40,7 @@ struct fenced {
 	int cur;		/* buffer on screen */
 	int frames, on_first;
 	int late[MAX_LATE + 1];	/* vblanks late, the last: that or more */
+	int missed_at[8];	/* frames not on the first vblank, by phase */
 	double lat_ms[MAX_ROUNDS * 64];
 	int nlat;
 };
@@ -132,6 +133,8 @@ static int frame(struct pair *p, struct fenced *f, int i)
 	f->frames++;
 	if (vbl <= 1)
 		f->on_first++;
+	else
+		f->missed_at[i % 8]++;
 	f->late[vbl - 1 < 0 ? 0 : (vbl - 1 > MAX_LATE ? MAX_LATE : vbl - 1)]++;
 	if (f->nlat < (int)(sizeof(f->lat_ms) / sizeof(f->lat_ms[0])))
 		f->lat_ms[f->nlat++] = (ev.time - ts) * 1e3;
@@ -144,6 +147,7 @@ static void reset_counts(struct fenced *f)
 	f->on_first = 0;
 	f->nlat = 0;
 	memset(f->late, 0, sizeof(f->late));
+	memset(f->missed_at, 0, sizeof(f->missed_at));
 }
 
 void bench_fence(void)
@@ -178,10 +182,13 @@ void bench_fence(void)
 		struct fenced *f = &fenced[k];
 
 		off += snprintf(res->extra + off, sizeof(res->extra) - off,
-				", \"%s\": {\"frames\": %d, \"first_vblank\": %d, \"late\": [%d, %d, %d, %d, %d], \"latency_ms_median\": %.3f}",
+				", \"%s\": {\"frames\": %d, \"first_vblank\": %d, \"late\": [%d, %d, %d, %d, %d], \"missed_by_phase_20_to_90\": [%d, %d, %d, %d, %d, %d, %d, %d], \"latency_ms_median\": %.3f}",
 				pairs[k].label, f->frames, f->on_first,
 				f->late[0], f->late[1], f->late[2], f->late[3],
-				f->late[4], median(f->lat_ms, f->nlat));
+				f->late[4], f->missed_at[0], f->missed_at[1],
+				f->missed_at[2], f->missed_at[3], f->missed_at[4],
+				f->missed_at[5], f->missed_at[6], f->missed_at[7],
+				median(f->lat_ms, f->nlat));
 	}
 	snprintf(res->note, sizeof(res->note),
 		 "signal 20-90%% into a frame; on the first vblank after it: ours %d/%d (%.1f%%), upstream %d/%d (%.1f%%)",

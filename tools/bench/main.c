@@ -26,13 +26,13 @@ struct pair pairs[NPAIRS] = {
 		.label = "ours",
 		.exp_name = "vgem_plus",
 		.disp_name = "drm_display",
-		.trace_fn = "display_composer_work",
+		.trace_fn = "display_compose",
 	},
 	[UP] = {
 		.label = "upstream",
 		.exp_name = "vgem",
 		.disp_name = "vkms",
-		.trace_fn = "vkms_composer_worker",
+		.trace_fn = "compose_active_planes",
 	},
 };
 

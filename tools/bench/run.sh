@@ -35,9 +35,18 @@ if [ "$ICOUNT" != off ]; then
 	set -- --icount "$ICOUNT" "$@"
 fi
 
+# The guest's kernel cannot run modprobe itself (its usermode helpers run
+# in the initramfs, not in the host root): load what drm_display's
+# request_module() would, the crypto API's PCLMULQDQ CRC-32, beforehand.
+extra=()
+# shellcheck source=/dev/null
+crc=$(. "$O/kernel.env" && modinfo -k "$KVER" -n crc32-pclmul 2>/dev/null) || crc=
+[ -z "$crc" ] || extra+=(--module "$crc")
+
 start=$(date +%s)
 "$REPO/tools/vm/vm-run" --kernel-env "$O/kernel.env" --outdir "$O/vm/bench" \
 	--mem 3072 --timeout 1800 ${icount[@]+"${icount[@]}"} \
+	${extra[@]+"${extra[@]}"} \
 	--module "$B/vgem.ko" \
 	--module "$B/vkms/vkms.ko:enable_overlay=1" \
 	--module "$REPO/drm_vgem_plus/drm_vgem_plus.ko" \

@@ -159,6 +159,7 @@ void trace_start(void)
 
 /*
  * Lines look like " 1) # 12345.678 us |  vkms_composer_worker [vkms]();"
+ * (" 1) $ 1429060 us  |  ..." from a second on)
  * (with depth 1 every call is a leaf), or a closing brace and the name
  * in a C comment when other events came between its entry and its exit. Returns the
  * number of calls of @fn found, their durations in @dur.
@@ -177,12 +178,18 @@ static int trace_read(const char *fn, double *dur, int max, bool stop)
 		return 0;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *us = strstr(line, " us |"), *p, *name;
+		char *us = strstr(line, " us "), *p, *name;
 		size_t fl = strlen(fn);
 
 		if (!us || line[0] == '#')
 			continue;
-		name = us + 5;
+		/* Durations of 7 digits and more have more room before "|". */
+		name = us + 4;
+		while (*name == ' ')
+			name++;
+		if (*name != '|')
+			continue;
+		name++;
 		while (*name == ' ')
 			name++;
 		/* A call whose entry is not next to its exit in the buffer. */
