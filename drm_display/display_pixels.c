@@ -254,6 +254,40 @@ static inline u16 over(u32 c, u32 bg, u32 a)
 	return min_t(u32, c + mul16(C16_MAX - a, bg), C16_MAX);
 }
 
+/*
+ * display_pixels_blend() at full plane alpha, pixel alpha blended: pa is
+ * 1, so a is the pixel's alpha and k is 1 (pre-multiplied) or a
+ * (coverage), without the products by pa, which mul16() makes exact.
+ */
+static void blend_opaque_plane(struct display_argb16 *bg,
+			       const struct display_argb16 *fg,
+			       unsigned int n, unsigned int mode)
+{
+	bool coverage = mode == DRM_MODE_BLEND_COVERAGE;
+	unsigned int i;
+	u32 a;
+
+	for (i = 0; i < n; i++) {
+		a = fg[i].a;
+		if (a == C16_MAX) {
+			bg[i].r = fg[i].r;
+			bg[i].g = fg[i].g;
+			bg[i].b = fg[i].b;
+		} else if (coverage) {
+			if (!a)
+				continue;
+			bg[i].r = over(mul16(a, fg[i].r), bg[i].r, a);
+			bg[i].g = over(mul16(a, fg[i].g), bg[i].g, a);
+			bg[i].b = over(mul16(a, fg[i].b), bg[i].b, a);
+		} else {
+			bg[i].r = over(fg[i].r, bg[i].r, a);
+			bg[i].g = over(fg[i].g, bg[i].g, a);
+			bg[i].b = over(fg[i].b, bg[i].b, a);
+		}
+		bg[i].a = C16_MAX;
+	}
+}
+
 /**
  * display_pixels_blend - blend a plane's pixels over what is below them
  * @bg: @n pixels below, replaced by the result (opaque)
@@ -275,6 +309,11 @@ void display_pixels_blend(struct display_argb16 *bg,
 {
 	unsigned int i;
 	u32 a, k;
+
+	if (alpha == C16_MAX && mode != DRM_MODE_BLEND_PIXEL_NONE) {
+		blend_opaque_plane(bg, fg, n, mode);
+		return;
+	}
 
 	for (i = 0; i < n; i++) {
 		a = mode == DRM_MODE_BLEND_PIXEL_NONE ? alpha :
