@@ -15,10 +15,16 @@
 #include <linux/math.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
+#include <linux/unaligned.h>
 
 #include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 #include <kunit/visibility.h>
+
+#if IS_ENABLED(CONFIG_X86_64)
+#include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
+#endif
 
 #include "display_compose.h"
 
@@ -371,6 +377,59 @@ void display_pixels_expand(struct display_argb16 *dst, const __le32 *src,
 }
 EXPORT_SYMBOL_IF_KUNIT(display_pixels_expand);
 
+#if IS_ENABLED(CONFIG_X86_64)
+/*
+ * The first pixels of display_pixels_copy_opaque(), a multiple of 32, 128
+ * bytes a turn with AVX2: four unaligned 32-byte loads ORed with the X
+ * bytes, four stores. A row then costs about what memcpy() does, instead
+ * of a load, an OR and a store per two pixels. Returns the pixels done: 0
+ * without AVX2 or where the FPU cannot be used.
+ */
+static unsigned int copy_opaque_avx2(__le32 *dst, const __le32 *src,
+				     unsigned int n)
+{
+	static const u32 opaque[8] __aligned(32) = {
+		0xff000000, 0xff000000, 0xff000000, 0xff000000,
+		0xff000000, 0xff000000, 0xff000000, 0xff000000,
+	};
+	unsigned long bytes = (unsigned long)(n & ~31u) * sizeof(*dst);
+	const __le32 *s = src;
+	__le32 *d = dst;
+
+	if (!bytes || !boot_cpu_has(X86_FEATURE_AVX2) || !irq_fpu_usable())
+		return 0;
+
+	kernel_fpu_begin();
+	asm volatile("vmovdqa %[m], %%ymm0\n"
+		     "1:\n\t"
+		     "vpor (%[s]), %%ymm0, %%ymm1\n\t"
+		     "vpor 32(%[s]), %%ymm0, %%ymm2\n\t"
+		     "vpor 64(%[s]), %%ymm0, %%ymm3\n\t"
+		     "vpor 96(%[s]), %%ymm0, %%ymm4\n\t"
+		     "vmovdqu %%ymm1, (%[d])\n\t"
+		     "vmovdqu %%ymm2, 32(%[d])\n\t"
+		     "vmovdqu %%ymm3, 64(%[d])\n\t"
+		     "vmovdqu %%ymm4, 96(%[d])\n\t"
+		     "add $128, %[s]\n\t"
+		     "add $128, %[d]\n\t"
+		     "sub $128, %[b]\n\t"
+		     "jnz 1b\n\t"
+		     "vzeroupper"
+		     : [s] "+r" (s), [d] "+r" (d), [b] "+r" (bytes)
+		     : [m] "m" (opaque)
+		     : "memory", "cc");
+	kernel_fpu_end();
+
+	return n & ~31u;
+}
+#else
+static unsigned int copy_opaque_avx2(__le32 *dst, const __le32 *src,
+				     unsigned int n)
+{
+	return 0;
+}
+#endif
+
 /**
  * display_pixels_copy_opaque - XRGB8888 pixels to opaque ARGB8888
  * @dst: @n pixels out
@@ -384,9 +443,26 @@ void display_pixels_copy_opaque(__le32 *dst, const __le32 *src,
 				unsigned int n)
 {
 	const __le32 opaque = cpu_to_le32(0xff000000);
-	unsigned int i;
+	const u64 opaque2 = 0xff000000ff000000ull;
+	unsigned int i = copy_opaque_avx2(dst, src, n);
 
-	for (i = 0; i < n; i++)
+	/*
+	 * Otherwise two pixels a word, four words a turn: a quarter of the
+	 * loads, stores and loop steps of a pixel at a time. Rows are only
+	 * 4-byte aligned.
+	 */
+	for (; i + 8 <= n; i += 8) {
+		u64 a = get_unaligned_le64(src + i);
+		u64 b = get_unaligned_le64(src + i + 2);
+		u64 c = get_unaligned_le64(src + i + 4);
+		u64 d = get_unaligned_le64(src + i + 6);
+
+		put_unaligned_le64(a | opaque2, dst + i);
+		put_unaligned_le64(b | opaque2, dst + i + 2);
+		put_unaligned_le64(c | opaque2, dst + i + 4);
+		put_unaligned_le64(d | opaque2, dst + i + 6);
+	}
+	for (; i < n; i++)
 		dst[i] = src[i] | opaque;
 }
 EXPORT_SYMBOL_IF_KUNIT(display_pixels_copy_opaque);
