@@ -114,66 +114,233 @@ static void compose_blend(const struct display_frame *frame,
 	}
 }
 
-/*
- * Composes row @y into @buf->canon, and into @buf->line unless the row is
- * one layer's pixels copied as they are. Returns whether @buf->line holds
- * the row.
- */
-static bool compose_row(const struct display_frame *frame,
-			struct display_compose_buf *buf, unsigned int y)
+/* The topmost layer that hides the whole of row @y, or -1. */
+static int row_base(const struct display_frame *frame, unsigned int y)
 {
 	const struct display_layer *l;
-	bool covered = false;
-	const u8 *row[2];
-	int base;
+	int i;
 
-	/* Nothing below the topmost layer that hides the whole row counts. */
-	for (base = frame->num_layers - 1; base >= 0; base--) {
-		l = &frame->layers[base];
-		if (!layer_on_row(l, y))
-			continue;
-		if (layer_fills_row(l, frame->width))
+	for (i = frame->num_layers - 1; i >= 0; i--) {
+		l = &frame->layers[i];
+		if (layer_on_row(l, y) && layer_fills_row(l, frame->width))
 			break;
-		covered = true;
 	}
+	return i;
+}
 
-	if (base >= 0 && !covered && l->copy) {
-		layer_rows(l, y, row);
-		display_pixels_copy_opaque(buf->canon,
-					   (const __le32 *)row[0] + l->sx,
-					   frame->width);
-		return false;
+/* Columns x0 to x1 (excluded) of a row. */
+struct compose_span {
+	unsigned int x0, x1;
+};
+
+/*
+ * The columns of row @y that layers above @base cover, as sorted,
+ * disjoint spans, each holding whole layers. Returns how many.
+ */
+static int covered_spans(const struct display_frame *frame, unsigned int y,
+			 int base, struct compose_span *sp)
+{
+	const struct display_layer *l;
+	int i, j, n = 0;
+
+	for (i = base + 1; i < frame->num_layers; i++) {
+		l = &frame->layers[i];
+		if (!layer_on_row(l, y) || l->dst.x1 >= l->dst.x2)
+			continue;
+		for (j = n; j > 0 && sp[j - 1].x0 > l->dst.x1; j--)
+			sp[j] = sp[j - 1];
+		sp[j].x0 = l->dst.x1;
+		sp[j].x1 = l->dst.x2;
+		n++;
 	}
+	for (i = 0, j = 0; i < n; i++) {
+		if (j && sp[i].x0 <= sp[j - 1].x1)
+			sp[j - 1].x1 = max(sp[j - 1].x1, sp[i].x1);
+		else
+			sp[j++] = sp[i];
+	}
+	return j;
+}
 
+/* Blends row @y into @buf->line and rounds it into @buf->canon. */
+static void compose_row(const struct display_frame *frame,
+			struct display_compose_buf *buf, unsigned int y,
+			int base)
+{
 	if (base < 0) {
 		black(buf->line, frame->width);
 		base = 0;
 	}
 	compose_blend(frame, buf, y, base);
 	display_pixels_quantize(buf->canon, buf->line, frame->width);
-	return true;
 }
 
-static void write_targets(struct list_head *targets,
-			  struct display_compose_buf *buf, unsigned int y,
-			  unsigned int width, bool line_valid)
+/*
+ * Columns x0 to x1 of row @y, a span of covered_spans(): the opaque layer
+ * @base with the layers above it that lie in the span, blended in
+ * @buf->line and rounded into @buf->canon.
+ */
+static void compose_span(const struct display_frame *frame,
+			 struct display_compose_buf *buf, unsigned int y,
+			 int base, unsigned int x0, unsigned int x1)
+{
+	const struct display_layer *l = &frame->layers[base];
+	const u8 *row[2];
+	unsigned int n;
+	int i;
+
+	layer_rows(l, y, row);
+	l->read(buf->line + x0, row, l->sx + x0 - l->dst.x1, x1 - x0);
+	for (i = base + 1; i < frame->num_layers; i++) {
+		l = &frame->layers[i];
+		if (!layer_on_row(l, y) || l->dst.x1 < x0 || l->dst.x2 > x1)
+			continue;
+		layer_rows(l, y, row);
+		n = l->dst.x2 - l->dst.x1;
+		if (l->opaque) {
+			l->read(buf->line + l->dst.x1, row, l->sx, n);
+			continue;
+		}
+		l->read(buf->stage, row, l->sx, n);
+		display_pixels_blend(buf->line + l->dst.x1, buf->stage, n,
+				     l->alpha, l->blend);
+	}
+	display_pixels_quantize(buf->canon + x0, buf->line + x0, x1 - x0);
+}
+
+/* Opaque ARGB8888, the format of @buf->canon, written as it is. */
+static bool target_takes_canon(u32 format)
+{
+	return format == DRM_FORMAT_XRGB8888 || format == DRM_FORMAT_ARGB8888;
+}
+
+static unsigned int target_cpp(u32 format)
+{
+	return format == DRM_FORMAT_RGB565 ? 2 : 4;
+}
+
+static u8 *target_at(const struct display_wb_target *t, unsigned int y,
+		     unsigned int x)
+{
+	return t->vaddr + (size_t)y * t->pitch + x * target_cpp(t->format);
+}
+
+/*
+ * Writes columns @x to @x + @n of row @y, composed in @buf->line and
+ * @buf->canon, to every target.
+ */
+static void write_span(struct list_head *targets,
+		       struct display_compose_buf *buf, unsigned int y,
+		       unsigned int x, unsigned int n)
 {
 	struct display_wb_target *t;
 
-	list_for_each_entry(t, targets, link) {
-		if (t->format == DRM_FORMAT_NV12) {
+	list_for_each_entry(t, targets, link)
+		if (t->format != DRM_FORMAT_NV12)
+			display_pixels_write(t->format, target_at(t, y, x),
+					     buf->line + x, buf->canon + x, n);
+}
+
+/* Whether a target needs whole rows of @buf->canon: NV12 pairs pixels. */
+static bool targets_need_canon(struct list_head *targets)
+{
+	struct display_wb_target *t;
+
+	list_for_each_entry(t, targets, link)
+		if (t->format == DRM_FORMAT_NV12)
+			return true;
+	return false;
+}
+
+/* Writes row @y, whole in @buf->canon, to the NV12 targets. */
+static void write_row_nv12(struct list_head *targets,
+			   struct display_compose_buf *buf, unsigned int y,
+			   unsigned int width)
+{
+	struct display_wb_target *t;
+
+	list_for_each_entry(t, targets, link)
+		if (t->format == DRM_FORMAT_NV12)
 			display_pixels_write_nv12(t->vaddr + (size_t)y * t->pitch,
 						  t->chroma + (size_t)(y / 2) * t->chroma_pitch,
 						  buf->canon, width, y & 1);
+}
+
+/*
+ * Writes columns @x to @x + @n of row @y, which show the pixels at @src
+ * unchanged, to every target: straight from @src to the targets in
+ * canon's format (one pass, no copy of a copy); through @buf->canon,
+ * computed unless @canon_valid, and @buf->line to the others.
+ */
+static void write_span_copied(struct list_head *targets,
+			      struct display_compose_buf *buf,
+			      unsigned int y, unsigned int x, unsigned int n,
+			      const __le32 *src, bool canon_valid)
+{
+	struct display_wb_target *t;
+	bool line_valid = false;
+
+	list_for_each_entry(t, targets, link) {
+		/* NV12 pairs pixels: written whole rows, from canon. */
+		if (t->format == DRM_FORMAT_NV12)
+			continue;
+		if (target_takes_canon(t->format)) {
+			display_pixels_copy_opaque((__le32 *)target_at(t, y, x),
+						   src, n);
 			continue;
 		}
+		if (!canon_valid) {
+			display_pixels_copy_opaque(buf->canon + x, src, n);
+			canon_valid = true;
+		}
 		if (!line_valid && display_pixels_write_needs_line(t->format)) {
-			display_pixels_expand(buf->line, buf->canon, width);
+			display_pixels_expand(buf->line + x, buf->canon + x, n);
 			line_valid = true;
 		}
-		display_pixels_write(t->format, t->vaddr + (size_t)y * t->pitch,
-				     buf->line, buf->canon, width);
+		display_pixels_write(t->format, target_at(t, y, x),
+				     buf->line + x, buf->canon + x, n);
 	}
+}
+
+/*
+ * Row @y over the opaque XRGB8888-like layer @base, which hides the whole
+ * row: the columns no layer above covers are its pixels, copied (into
+ * @buf->canon when @canon, and into the targets); only the spans that the
+ * layers above cover are blended at 16 bits per channel. Copying is
+ * exact: display_pixels_copy_opaque() gives what reading to 16 bits and
+ * rounding back would. Returns whether the whole row was copied.
+ */
+static bool compose_over_copy(const struct display_frame *frame,
+			      struct display_compose_buf *buf, unsigned int y,
+			      int base, bool canon, struct list_head *targets)
+{
+	const struct display_layer *b = &frame->layers[base];
+	struct compose_span sp[DISPLAY_FRAME_MAX_LAYERS];
+	unsigned int x = 0, end;
+	const __le32 *src;
+	const u8 *row[2];
+	int i, n;
+
+	n = covered_spans(frame, y, base, sp);
+	layer_rows(b, y, row);
+	/* @base fills the row: column x is its pixel sx + x. */
+	src = (const __le32 *)row[0] + b->sx;
+	for (i = 0; i <= n; i++) {
+		end = i < n ? sp[i].x0 : frame->width;
+		if (x < end) {
+			if (canon)
+				display_pixels_copy_opaque(buf->canon + x,
+							   src + x, end - x);
+			write_span_copied(targets, buf, y, x, end - x, src + x,
+					  canon);
+		}
+		if (i == n)
+			break;
+		compose_span(frame, buf, y, base, sp[i].x0, sp[i].x1);
+		write_span(targets, buf, y, sp[i].x0, sp[i].x1 - sp[i].x0);
+		x = sp[i].x1;
+	}
+	return !n;
 }
 
 /**
@@ -191,18 +358,26 @@ u32 display_compose(const struct display_frame *frame,
 		    struct display_compose_buf *buf, bool crc,
 		    struct list_head *targets, u64 *copy_rows)
 {
+	bool nv12 = targets_need_canon(targets);
 	u32 value = ~0u;
-	bool line_valid;
 	unsigned int y;
+	int base;
 
 	for (y = 0; y < frame->height; y++) {
-		line_valid = compose_row(frame, buf, y);
-		if (!line_valid)
-			(*copy_rows)++;
+		base = row_base(frame, y);
+		if (base >= 0 && frame->layers[base].copy) {
+			if (compose_over_copy(frame, buf, y, base, crc || nv12,
+					      targets))
+				(*copy_rows)++;
+		} else {
+			compose_row(frame, buf, y, base);
+			write_span(targets, buf, y, 0, frame->width);
+		}
 		if (crc)
 			value = crc32_le(value, (const u8 *)buf->canon,
 					 frame->width * sizeof(*buf->canon));
-		write_targets(targets, buf, y, frame->width, line_valid);
+		if (nv12)
+			write_row_nv12(targets, buf, y, frame->width);
 	}
 
 	return crc ? ~value : 0;
