@@ -15,15 +15,50 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
+#if IS_REACHABLE(CONFIG_CRYPTO_HASH)
+#include <crypto/hash.h>
+#endif
 #include <drm/drm_fourcc.h>
 #include <kunit/visibility.h>
 
 #include "display_compose.h"
 
+struct shash_desc;
+
+/* Fast CRC-32 implementations of the crypto API, best first. */
+static const char *const display_crc_drivers[] = { "crc32-pclmul", "crc32" };
+
+/*
+ * A crypto API "crc32" faster than crc32_le() (6.12 has no arch version
+ * of it on x86: slice-by-8 tables), seeded with ~0, or NULL.
+ */
+static struct crypto_shash *display_crc_tfm(void)
+{
+#if IS_REACHABLE(CONFIG_CRYPTO_HASH)
+	const __le32 seed = cpu_to_le32(~0u);
+	struct crypto_shash *tfm;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(display_crc_drivers); i++) {
+		tfm = crypto_alloc_shash(display_crc_drivers[i], 0, 0);
+		if (IS_ERR(tfm))
+			continue;
+		/* The generic one is crc32_le() behind indirect calls. */
+		if (strcmp(crypto_shash_driver_name(tfm), "crc32-generic") &&
+		    !crypto_shash_setkey(tfm, (const u8 *)&seed, sizeof(seed)))
+			return tfm;
+		crypto_free_shash(tfm);
+	}
+#endif
+	return NULL;
+}
+
 /**
  * display_compose_buf_init - allocate the rows of composition
  * @buf: the rows
  * @width: the widest frame
+ *
+ * Also picks the CRC-32 implementation (may load its module).
  *
  * Return: 0 or -ENOMEM.
  */
@@ -34,6 +69,7 @@ int display_compose_buf_init(struct display_compose_buf *buf,
 	buf->stage = kvcalloc(width, sizeof(*buf->stage), GFP_KERNEL);
 	buf->canon = kvcalloc(width, sizeof(*buf->canon), GFP_KERNEL);
 	buf->width = width;
+	buf->crc_tfm = display_crc_tfm();
 	if (buf->line && buf->stage && buf->canon)
 		return 0;
 
@@ -51,6 +87,10 @@ void display_compose_buf_fini(struct display_compose_buf *buf)
 	kvfree(buf->line);
 	kvfree(buf->stage);
 	kvfree(buf->canon);
+#if IS_REACHABLE(CONFIG_CRYPTO_HASH)
+	if (buf->crc_tfm)
+		crypto_free_shash(buf->crc_tfm);
+#endif
 	memset(buf, 0, sizeof(*buf));
 }
 EXPORT_SYMBOL_IF_KUNIT(display_compose_buf_fini);
@@ -343,6 +383,52 @@ static bool compose_over_copy(const struct display_frame *frame,
 	return !n;
 }
 
+/*
+ * The running CRC of a composition: the crypto API's "crc32" when
+ * display_compose_buf_init() found a fast one (PCLMULQDQ on x86),
+ * crc32_le() otherwise. The same value either way.
+ */
+struct compose_crc {
+	u32 value;
+	struct shash_desc *desc;
+};
+
+static void crc_begin(struct compose_crc *c, struct display_compose_buf *buf,
+		      struct shash_desc *desc)
+{
+	c->value = ~0u;
+	c->desc = NULL;
+#if IS_REACHABLE(CONFIG_CRYPTO_HASH)
+	if (buf->crc_tfm) {
+		desc->tfm = buf->crc_tfm;
+		if (!crypto_shash_init(desc))
+			c->desc = desc;
+	}
+#endif
+}
+
+static void crc_update(struct compose_crc *c, const __le32 *p, unsigned int n)
+{
+#if IS_REACHABLE(CONFIG_CRYPTO_HASH)
+	if (c->desc) {
+		crypto_shash_update(c->desc, (const u8 *)p, n * sizeof(*p));
+		return;
+	}
+#endif
+	c->value = crc32_le(c->value, (const u8 *)p, n * sizeof(*p));
+}
+
+static u32 crc_end(struct compose_crc *c)
+{
+#if IS_REACHABLE(CONFIG_CRYPTO_HASH)
+	__le32 raw;
+
+	if (c->desc && !crypto_shash_final(c->desc, (u8 *)&raw))
+		return ~le32_to_cpu(raw);
+#endif
+	return ~c->value;
+}
+
 /**
  * display_compose - compose a frame
  * @frame: the frame; its layers must lie inside it
@@ -358,10 +444,18 @@ u32 display_compose(const struct display_frame *frame,
 		    struct display_compose_buf *buf, bool crc,
 		    struct list_head *targets, u64 *copy_rows)
 {
+#if IS_REACHABLE(CONFIG_CRYPTO_HASH)
+	SHASH_DESC_ON_STACK(desc, buf->crc_tfm);
+#else
+	struct shash_desc *desc = NULL;
+#endif
 	bool nv12 = targets_need_canon(targets);
-	u32 value = ~0u;
+	struct compose_crc c;
 	unsigned int y;
 	int base;
+
+	if (crc)
+		crc_begin(&c, buf, desc);
 
 	for (y = 0; y < frame->height; y++) {
 		base = row_base(frame, y);
@@ -374,12 +468,11 @@ u32 display_compose(const struct display_frame *frame,
 			write_span(targets, buf, y, 0, frame->width);
 		}
 		if (crc)
-			value = crc32_le(value, (const u8 *)buf->canon,
-					 frame->width * sizeof(*buf->canon));
+			crc_update(&c, buf->canon, frame->width);
 		if (nv12)
 			write_row_nv12(targets, buf, y, frame->width);
 	}
 
-	return crc ? ~value : 0;
+	return crc ? crc_end(&c) : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(display_compose);
