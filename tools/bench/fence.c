@@ -182,7 +182,7 @@ void bench_fence(void)
 		struct fenced *f = &fenced[k];
 
 		off += snprintf(res->extra + off, sizeof(res->extra) - off,
-				", \"%s\": {\"frames\": %d, \"first_vblank\": %d, \"late\": [%d, %d, %d, %d, %d], \"missed_by_phase_20_to_90\": [%d, %d, %d, %d, %d, %d, %d, %d], \"latency_ms_median\": %.3f}",
+				", \"%s_frames\": {\"frames\": %d, \"first_vblank\": %d, \"late\": [%d, %d, %d, %d, %d], \"missed_by_phase_20_to_90\": [%d, %d, %d, %d, %d, %d, %d, %d], \"latency_ms_median\": %.3f}",
 				pairs[k].label, f->frames, f->on_first,
 				f->late[0], f->late[1], f->late[2], f->late[3],
 				f->late[4], f->missed_at[0], f->missed_at[1],

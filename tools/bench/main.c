@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench.h"
 
@@ -160,6 +161,12 @@ int main(int argc, char **argv)
 		if (opt.only && strcmp(opt.only, measurements[i].name))
 			continue;
 		note("--- %s", measurements[i].name);
+		/*
+		 * Let the work the previous measurement left behind (freeing
+		 * buffers, deferred fputs) finish before timing anything.
+		 */
+		sync();
+		sleep_s(0.5);
 		measurements[i].run();
 	}
 
