@@ -217,9 +217,10 @@ void bench_scale(void)
 		snprintf(mem->note, sizeof(mem->note),
 			 "slab objects' bytes / N");
 		if (n < 1000) {
+			/* A few kB either way in slab caches swamp 10 buffers. */
 			mem->counted = false;
 			snprintf(mem->note, sizeof(mem->note),
-				 "slab objects' bytes / N; too few buffers to beat the noise");
+				 "not measured: slab noise swamps %d buffers", n);
 		}
 
 		for (r = 0; r < rounds; r++)
@@ -247,6 +248,8 @@ void bench_scale(void)
 			per_read[k][i] = median(rd->cost[k], rounds) / n;
 			per_mem[k][i] = median(mem->cost[k], rounds);
 		}
+		if (n < 1000)
+			mem->rounds = 0;
 		snprintf(mem->extra, sizeof(mem->extra),
 			 "\"meminfo_slab_per_buffer\": {\"ours\": %.0f, \"upstream\": %.0f}, \"top_caches_last_round\": {\"ours\": %s, \"upstream\": %s}",
 			 median(meminfo_slab[OURS], rounds),
