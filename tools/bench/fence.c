@@ -41,7 +41,7 @@ struct fenced {
 	int frames, on_first;
 	int late[MAX_LATE + 1];	/* vblanks late, the last: that or more */
 	int missed_at[8];	/* frames not on the first vblank, by phase */
-	double lat_ms[MAX_ROUNDS * 64];
+	double lat_ms[MAX_ROUNDS * 64];	/* room for 64 frames a round */
 	int nlat;
 };
 
@@ -152,7 +152,7 @@ static void reset_counts(struct fenced *f)
 
 void bench_fence(void)
 {
-	int frames = opt.quick ? 6 : 20, r, k, i, off;
+	int frames = opt.quick ? 8 : 40, r, k, i, off;
 	struct result *res;
 	char size[24];
 
