@@ -25,9 +25,6 @@
 
 struct shash_desc;
 
-/* Fast CRC-32 implementations of the crypto API, best first. */
-static const char *const display_crc_drivers[] = { "crc32-pclmul", "crc32" };
-
 /*
  * A crypto API "crc32" faster than crc32_le() (6.12 has no arch version
  * of it on x86: slice-by-8 tables), seeded with ~0, or NULL.
@@ -35,6 +32,10 @@ static const char *const display_crc_drivers[] = { "crc32-pclmul", "crc32" };
 static struct crypto_shash *display_crc_tfm(void)
 {
 #if IS_REACHABLE(CONFIG_CRYPTO_HASH)
+	/* Fast implementations first. */
+	static const char *const display_crc_drivers[] = {
+		"crc32-pclmul", "crc32",
+	};
 	const __le32 seed = cpu_to_le32(~0u);
 	struct crypto_shash *tfm;
 	unsigned int i;
