@@ -49,6 +49,7 @@ typedef void (*display_read_row_t)(struct display_argb16 *dst,
 				   const u8 *const row[2], unsigned int x,
 				   unsigned int n);
 
+void display_pixels_init(void);
 display_read_row_t display_pixels_reader(u32 format);
 void display_pixels_blend(struct display_argb16 *bg,
 			  const struct display_argb16 *fg, unsigned int n,

@@ -190,6 +190,7 @@ static int __init display_init(void)
 	    num_overlays > DISPLAY_MAX_OVERLAYS)
 		return -EINVAL;
 
+	display_pixels_init();
 	display_pdev = platform_create_bundle(&display_platform_driver,
 					      display_probe, NULL, 0, NULL, 0);
 

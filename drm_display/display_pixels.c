@@ -21,9 +21,12 @@
 #include <drm/drm_fourcc.h>
 #include <kunit/visibility.h>
 
-#if IS_ENABLED(CONFIG_X86_64)
+#if IS_ENABLED(CONFIG_X86_64) && !IS_ENABLED(CONFIG_UML)
+#include <linux/jump_label.h>
+
 #include <asm/cpufeature.h>
 #include <asm/fpu/api.h>
+#include <asm/simd.h>
 #endif
 
 #include "display_compose.h"
@@ -377,16 +380,36 @@ void display_pixels_expand(struct display_argb16 *dst, const __le32 *src,
 }
 EXPORT_SYMBOL_IF_KUNIT(display_pixels_expand);
 
-#if IS_ENABLED(CONFIG_X86_64)
-/*
- * The first pixels of display_pixels_copy_opaque(), a multiple of 32, 128
- * bytes a turn with AVX2: four unaligned 32-byte loads ORed with the X
- * bytes, four stores. A row then costs about what memcpy() does, instead
- * of a load, an OR and a store per two pixels. Returns the pixels done: 0
- * without AVX2 or where the FPU cannot be used.
+#if IS_ENABLED(CONFIG_X86_64) && !IS_ENABLED(CONFIG_UML)
+/* AVX2, with the YMM state saved by the kernel: decided at module init. */
+static DEFINE_STATIC_KEY_FALSE(display_pixels_avx2);
+
+/**
+ * display_pixels_init - pick the CPU's fast paths, once
  */
-static unsigned int copy_opaque_avx2(__le32 *dst, const __le32 *src,
-				     unsigned int n)
+void __init display_pixels_init(void)
+{
+	if (boot_cpu_has(X86_FEATURE_AVX2) &&
+	    cpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM, NULL))
+		static_branch_enable(&display_pixels_avx2);
+}
+
+/**
+ * display_pixels_copy_opaque_simd - the first pixels of
+ * display_pixels_copy_opaque(), with AVX2
+ * @dst: @n pixels out
+ * @src: @n pixels in
+ * @n: pixels
+ *
+ * Copies a multiple of 32 pixels, 128 bytes a turn: four unaligned 32-byte
+ * loads ORed with the X bytes, four stores. A row then costs about what
+ * memcpy() does, instead of a load, an OR and a store per two pixels.
+ *
+ * Return: the pixels copied: 0 without AVX2 or where SIMD cannot be used.
+ */
+static unsigned int display_pixels_copy_opaque_simd(__le32 *dst,
+						    const __le32 *src,
+						    unsigned int n)
 {
 	static const u32 opaque[8] __aligned(32) = {
 		0xff000000, 0xff000000, 0xff000000, 0xff000000,
@@ -396,7 +419,8 @@ static unsigned int copy_opaque_avx2(__le32 *dst, const __le32 *src,
 	const __le32 *s = src;
 	__le32 *d = dst;
 
-	if (!bytes || !boot_cpu_has(X86_FEATURE_AVX2) || !irq_fpu_usable())
+	if (!bytes || !static_branch_likely(&display_pixels_avx2) ||
+	    !may_use_simd())
 		return 0;
 
 	kernel_fpu_begin();
@@ -423,8 +447,13 @@ static unsigned int copy_opaque_avx2(__le32 *dst, const __le32 *src,
 	return n & ~31u;
 }
 #else
-static unsigned int copy_opaque_avx2(__le32 *dst, const __le32 *src,
-				     unsigned int n)
+void __init display_pixels_init(void)
+{
+}
+
+static unsigned int display_pixels_copy_opaque_simd(__le32 *dst,
+						    const __le32 *src,
+						    unsigned int n)
 {
 	return 0;
 }
@@ -444,7 +473,7 @@ void display_pixels_copy_opaque(__le32 *dst, const __le32 *src,
 {
 	const __le32 opaque = cpu_to_le32(0xff000000);
 	const u64 opaque2 = 0xff000000ff000000ull;
-	unsigned int i = copy_opaque_avx2(dst, src, n);
+	unsigned int i = display_pixels_copy_opaque_simd(dst, src, n);
 
 	/*
 	 * Otherwise two pixels a word, four words a turn: a quarter of the
