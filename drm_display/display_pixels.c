@@ -411,10 +411,6 @@ static unsigned int display_pixels_copy_opaque_simd(__le32 *dst,
 						    const __le32 *src,
 						    unsigned int n)
 {
-	static const u32 opaque[8] __aligned(32) = {
-		0xff000000, 0xff000000, 0xff000000, 0xff000000,
-		0xff000000, 0xff000000, 0xff000000, 0xff000000,
-	};
 	unsigned long bytes = (unsigned long)(n & ~31u) * sizeof(*dst);
 	const __le32 *s = src;
 	__le32 *d = dst;
@@ -423,8 +419,20 @@ static unsigned int display_pixels_copy_opaque_simd(__le32 *dst,
 	    !may_use_simd())
 		return 0;
 
+	/*
+	 * ymm0 is the X bytes, broadcast from a register: no 32-byte
+	 * constant whose alignment would matter. The loads and stores are
+	 * unaligned: rows are only 4-byte aligned.
+	 *
+	 * ymm0 to ymm4 are not in the clobbers: the kernel is built with
+	 * -mno-sse -mno-avx, and gcc then refuses vector registers there
+	 * ("cannot be clobbered ... for the current target"). Nothing is
+	 * lost: for the same reason the compiler never keeps a value in
+	 * them, and kernel_fpu_begin() saved the task's own.
+	 */
 	kernel_fpu_begin();
-	asm volatile("vmovdqa %[m], %%ymm0\n"
+	asm volatile("vmovd %[x], %%xmm0\n\t"
+		     "vpbroadcastd %%xmm0, %%ymm0\n"
 		     "1:\n\t"
 		     "vpor (%[s]), %%ymm0, %%ymm1\n\t"
 		     "vpor 32(%[s]), %%ymm0, %%ymm2\n\t"
@@ -440,7 +448,7 @@ static unsigned int display_pixels_copy_opaque_simd(__le32 *dst,
 		     "jnz 1b\n\t"
 		     "vzeroupper"
 		     : [s] "+r" (s), [d] "+r" (d), [b] "+r" (bytes)
-		     : [m] "m" (opaque)
+		     : [x] "r" (0xff000000u)
 		     : "memory", "cc");
 	kernel_fpu_end();
 
