@@ -25,11 +25,23 @@
 
 struct shash_desc;
 
+#if IS_REACHABLE(CONFIG_CRYPTO_HASH)
 /*
  * A crypto API "crc32" faster than crc32_le() (6.12 has no arch version
- * of it on x86: slice-by-8 tables), seeded with ~0, or NULL.
+ * of it on x86: slice-by-8 tables), seeded with ~0, or NULL. One for the
+ * module: its key is set once, before any use, and the running state of
+ * a CRC is in each shash_desc, so compositions share it.
  */
-static struct crypto_shash *display_crc_tfm(void)
+static struct crypto_shash *display_crc_tfm;
+#endif
+
+/**
+ * display_compose_crc_init - pick the CRC-32 implementation
+ *
+ * May load the module of a crypto API "crc32"; without a fast one,
+ * composition uses crc32_le().
+ */
+void __init display_compose_crc_init(void)
 {
 #if IS_REACHABLE(CONFIG_CRYPTO_HASH)
 	/* Fast implementations first. */
@@ -46,20 +58,33 @@ static struct crypto_shash *display_crc_tfm(void)
 			continue;
 		/* The generic one is crc32_le() behind indirect calls. */
 		if (strcmp(crypto_shash_driver_name(tfm), "crc32-generic") &&
-		    !crypto_shash_setkey(tfm, (const u8 *)&seed, sizeof(seed)))
-			return tfm;
+		    !crypto_shash_setkey(tfm, (const u8 *)&seed, sizeof(seed))) {
+			display_crc_tfm = tfm;
+			return;
+		}
 		crypto_free_shash(tfm);
 	}
 #endif
-	return NULL;
+}
+
+/**
+ * display_compose_crc_exit - free what display_compose_crc_init() took
+ *
+ * No composition may run any more.
+ */
+void display_compose_crc_exit(void)
+{
+#if IS_REACHABLE(CONFIG_CRYPTO_HASH)
+	if (display_crc_tfm)
+		crypto_free_shash(display_crc_tfm);
+	display_crc_tfm = NULL;
+#endif
 }
 
 /**
  * display_compose_buf_init - allocate the rows of composition
  * @buf: the rows
  * @width: the widest frame
- *
- * Also picks the CRC-32 implementation (may load its module).
  *
  * Return: 0 or -ENOMEM.
  */
@@ -70,7 +95,6 @@ int display_compose_buf_init(struct display_compose_buf *buf,
 	buf->stage = kvcalloc(width, sizeof(*buf->stage), GFP_KERNEL);
 	buf->canon = kvcalloc(width, sizeof(*buf->canon), GFP_KERNEL);
 	buf->width = width;
-	buf->crc_tfm = display_crc_tfm();
 	if (buf->line && buf->stage && buf->canon)
 		return 0;
 
@@ -88,10 +112,6 @@ void display_compose_buf_fini(struct display_compose_buf *buf)
 	kvfree(buf->line);
 	kvfree(buf->stage);
 	kvfree(buf->canon);
-#if IS_REACHABLE(CONFIG_CRYPTO_HASH)
-	if (buf->crc_tfm)
-		crypto_free_shash(buf->crc_tfm);
-#endif
 	memset(buf, 0, sizeof(*buf));
 }
 EXPORT_SYMBOL_IF_KUNIT(display_compose_buf_fini);
@@ -386,7 +406,7 @@ static bool compose_over_copy(const struct display_frame *frame,
 
 /*
  * The running CRC of a composition: the crypto API's "crc32" when
- * display_compose_buf_init() found a fast one (PCLMULQDQ on x86),
+ * display_compose_crc_init() found a fast one (PCLMULQDQ on x86),
  * crc32_le() otherwise. The same value either way.
  */
 struct compose_crc {
@@ -394,14 +414,13 @@ struct compose_crc {
 	struct shash_desc *desc;
 };
 
-static void crc_begin(struct compose_crc *c, struct display_compose_buf *buf,
-		      struct shash_desc *desc)
+static void crc_begin(struct compose_crc *c, struct shash_desc *desc)
 {
 	c->value = ~0u;
 	c->desc = NULL;
 #if IS_REACHABLE(CONFIG_CRYPTO_HASH)
-	if (buf->crc_tfm) {
-		desc->tfm = buf->crc_tfm;
+	if (display_crc_tfm) {
+		desc->tfm = display_crc_tfm;
 		if (!crypto_shash_init(desc))
 			c->desc = desc;
 	}
@@ -446,7 +465,7 @@ u32 display_compose(const struct display_frame *frame,
 		    struct list_head *targets, u64 *copy_rows)
 {
 #if IS_REACHABLE(CONFIG_CRYPTO_HASH)
-	SHASH_DESC_ON_STACK(desc, buf->crc_tfm);
+	SHASH_DESC_ON_STACK(desc, display_crc_tfm);
 #else
 	struct shash_desc *desc = NULL;
 #endif
@@ -456,7 +475,7 @@ u32 display_compose(const struct display_frame *frame,
 	int base;
 
 	if (crc)
-		crc_begin(&c, buf, desc);
+		crc_begin(&c, desc);
 
 	for (y = 0; y < frame->height; y++) {
 		base = row_base(frame, y);

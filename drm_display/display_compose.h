@@ -17,7 +17,6 @@
 #include <drm/drm_fourcc.h>
 #include <drm/drm_rect.h>
 
-struct crypto_shash;
 struct drm_atomic_state;
 struct drm_crtc;
 struct drm_framebuffer;
@@ -141,17 +140,16 @@ struct display_wb_target {
  * @stage: a plane's pixels before they are blended into @line
  * @canon: @line at 8 bits per channel, what the CRC covers
  * @width: pixels each can hold
- * @crc_tfm: the crypto API's "crc32", seeded with ~0, when there is one
- *           faster than crc32_le(); NULL: crc32_le()
  */
 struct display_compose_buf {
 	struct display_argb16 *line;
 	struct display_argb16 *stage;
 	__le32 *canon;
 	unsigned int width;
-	struct crypto_shash *crc_tfm;
 };
 
+void display_compose_crc_init(void);
+void display_compose_crc_exit(void);
 int display_compose_buf_init(struct display_compose_buf *buf,
 			     unsigned int width);
 void display_compose_buf_fini(struct display_compose_buf *buf);
