@@ -13,6 +13,7 @@
 
 #include <linux/crc32.h>
 #include <linux/mm.h>
+#include <linux/printk.h>
 #include <linux/slab.h>
 
 #if IS_REACHABLE(CONFIG_CRYPTO_HASH)
@@ -407,19 +408,23 @@ static bool compose_over_copy(const struct display_frame *frame,
 /*
  * The running CRC of a composition: the crypto API's "crc32" when
  * display_compose_crc_init() found a fast one (PCLMULQDQ on x86),
- * crc32_le() otherwise. The same value either way.
+ * crc32_le() otherwise. The same value either way. @err: the first error
+ * of the crypto API, after which the CRC is lost.
  */
 struct compose_crc {
 	u32 value;
 	struct shash_desc *desc;
+	int err;
 };
 
+/* Starts a CRC in @desc, or with crc32_le() when @desc is NULL. */
 static void crc_begin(struct compose_crc *c, struct shash_desc *desc)
 {
 	c->value = ~0u;
 	c->desc = NULL;
+	c->err = 0;
 #if IS_REACHABLE(CONFIG_CRYPTO_HASH)
-	if (display_crc_tfm) {
+	if (desc && display_crc_tfm) {
 		desc->tfm = display_crc_tfm;
 		if (!crypto_shash_init(desc))
 			c->desc = desc;
@@ -431,22 +436,62 @@ static void crc_update(struct compose_crc *c, const __le32 *p, unsigned int n)
 {
 #if IS_REACHABLE(CONFIG_CRYPTO_HASH)
 	if (c->desc) {
-		crypto_shash_update(c->desc, (const u8 *)p, n * sizeof(*p));
+		if (!c->err)
+			c->err = crypto_shash_update(c->desc, (const u8 *)p,
+						     n * sizeof(*p));
 		return;
 	}
 #endif
 	c->value = crc32_le(c->value, (const u8 *)p, n * sizeof(*p));
 }
 
-static u32 crc_end(struct compose_crc *c)
+/* Ends a CRC: 0 and the value in @value, or the crypto API's error. */
+static int crc_end(struct compose_crc *c, u32 *value)
 {
 #if IS_REACHABLE(CONFIG_CRYPTO_HASH)
 	__le32 raw;
 
-	if (c->desc && !crypto_shash_final(c->desc, (u8 *)&raw))
-		return ~le32_to_cpu(raw);
+	if (c->desc) {
+		if (!c->err)
+			c->err = crypto_shash_final(c->desc, (u8 *)&raw);
+		if (c->err)
+			return c->err;
+		*value = ~le32_to_cpu(raw);
+		return 0;
+	}
 #endif
-	return ~c->value;
+	*value = ~c->value;
+	return 0;
+}
+
+/*
+ * Composes every row of @frame into @targets and into @c, the running
+ * CRC, unless @c is NULL.
+ */
+static void compose_rows(const struct display_frame *frame,
+			 struct display_compose_buf *buf,
+			 struct compose_crc *c, struct list_head *targets,
+			 u64 *copy_rows)
+{
+	bool nv12 = targets_need_canon(targets);
+	unsigned int y;
+	int base;
+
+	for (y = 0; y < frame->height; y++) {
+		base = row_base(frame, y);
+		if (base >= 0 && frame->layers[base].copy) {
+			if (compose_over_copy(frame, buf, y, base, c || nv12,
+					      targets))
+				(*copy_rows)++;
+		} else {
+			compose_row(frame, buf, y, base);
+			write_span(targets, buf, y, 0, frame->width);
+		}
+		if (c)
+			crc_update(c, buf->canon, frame->width);
+		if (nv12)
+			write_row_nv12(targets, buf, y, frame->width);
+	}
 }
 
 /**
@@ -469,30 +514,33 @@ u32 display_compose(const struct display_frame *frame,
 #else
 	struct shash_desc *desc = NULL;
 #endif
-	bool nv12 = targets_need_canon(targets);
 	struct compose_crc c;
-	unsigned int y;
-	int base;
+	LIST_HEAD(no_targets);
+	u64 again = 0;
+	u32 value;
+	int err;
 
-	if (crc)
-		crc_begin(&c, desc);
-
-	for (y = 0; y < frame->height; y++) {
-		base = row_base(frame, y);
-		if (base >= 0 && frame->layers[base].copy) {
-			if (compose_over_copy(frame, buf, y, base, crc || nv12,
-					      targets))
-				(*copy_rows)++;
-		} else {
-			compose_row(frame, buf, y, base);
-			write_span(targets, buf, y, 0, frame->width);
-		}
-		if (crc)
-			crc_update(&c, buf->canon, frame->width);
-		if (nv12)
-			write_row_nv12(targets, buf, y, frame->width);
+	if (!crc) {
+		compose_rows(frame, buf, NULL, targets, copy_rows);
+		return 0;
 	}
 
-	return crc ? crc_end(&c) : 0;
+	crc_begin(&c, desc);
+	compose_rows(frame, buf, &c, targets, copy_rows);
+	err = crc_end(&c, &value);
+	if (!err)
+		return value;
+
+	/*
+	 * The crypto API failed (crc32's implementations never do), and
+	 * with it the CRC: the frame again for its CRC alone, with
+	 * crc32_le(), rather than a wrong value.
+	 */
+	pr_warn_once("drm_display: crypto API crc32 failed (%d), using crc32_le()\n",
+		     err);
+	crc_begin(&c, NULL);
+	compose_rows(frame, buf, &c, &no_targets, &again);
+	crc_end(&c, &value);
+	return value;
 }
 EXPORT_SYMBOL_IF_KUNIT(display_compose);
