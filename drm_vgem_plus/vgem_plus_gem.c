@@ -7,6 +7,7 @@
 #include <linux/dma-buf.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include <drm/drm_file.h>
@@ -73,13 +74,13 @@ vgem_plus_gem_status(struct drm_gem_object *obj)
 
 /*
  * Pages one fault maps: the faulting page and those after it in the vma,
- * at most this many (2 MiB). The object's pages all exist from its first
+ * at most 2 MiB of them. The object's pages all exist from its first
  * mmap() (drm_gem_shmem_mmap() pins them), so a fault can map a run of
  * them at once, as TTM's prefault does: a first write to every page of a
  * buffer then faults once every 2 MiB rather than every page. Pages
  * already mapped stay as they are.
  */
-#define VGEM_PLUS_FAULT_PAGES	512
+#define VGEM_PLUS_FAULT_PAGES	(SZ_2M >> PAGE_SHIFT)
 
 /*
  * drm_gem_shmem_fault() of 6.12 takes the page from the address within
