@@ -345,9 +345,15 @@ static struct kunit_suite display_blend_test_suite = {
 #define FW	8
 #define FH	4
 
-/* A frame of FW x FH and rows to compose it. */
+KUNIT_DEFINE_ACTION_WRAPPER(compose_buf_release, display_compose_buf_fini,
+			    struct display_compose_buf *);
+
+/*
+ * A frame of FW x FH and in @buf rows to compose it, both freed with the
+ * test, even one an assertion ends.
+ */
 static struct display_frame *frame_new(struct kunit *test,
-				       struct display_compose_buf *buf)
+				       struct display_compose_buf **buf)
 {
 	struct display_frame *frame = kunit_kzalloc(test, sizeof(*frame),
 						    GFP_KERNEL);
@@ -355,7 +361,12 @@ static struct display_frame *frame_new(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, frame);
 	frame->width = FW;
 	frame->height = FH;
-	KUNIT_ASSERT_EQ(test, display_compose_buf_init(buf, FW), 0);
+	/* Not on the stack: the action runs after the test function. */
+	*buf = kunit_kzalloc(test, sizeof(**buf), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, *buf);
+	KUNIT_ASSERT_EQ(test, display_compose_buf_init(*buf, FW), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, compose_buf_release,
+							*buf), 0);
 	return frame;
 }
 
@@ -424,7 +435,7 @@ static u32 target_px(const struct display_wb_target *t, unsigned int x,
 
 static void display_test_black(struct kunit *test)
 {
-	struct display_compose_buf buf;
+	struct display_compose_buf *buf;
 	struct display_frame *frame = frame_new(test, &buf);
 	u32 px[FW * FH], crc;
 	u64 copy_rows = 0;
@@ -433,11 +444,10 @@ static void display_test_black(struct kunit *test)
 
 	for (i = 0; i < FW * FH; i++)
 		px[i] = 0xff000000;
-	crc = display_compose(frame, &buf, true, &targets, &copy_rows);
+	crc = display_compose(frame, buf, true, &targets, &copy_rows);
 	KUNIT_EXPECT_EQ(test, crc, crc_of(px));
 	KUNIT_EXPECT_NE(test, crc, 0);
 	KUNIT_EXPECT_EQ(test, copy_rows, 0);
-	display_compose_buf_fini(&buf);
 }
 
 /*
@@ -447,7 +457,7 @@ static void display_test_black(struct kunit *test)
 static void display_test_copy_path(struct kunit *test)
 {
 	struct display_wb_target t[2], u[2];
-	struct display_compose_buf buf;
+	struct display_compose_buf *buf;
 	struct display_frame *frame = frame_new(test, &buf);
 	struct display_layer *l;
 	u64 copy_rows = 0;
@@ -465,18 +475,17 @@ static void display_test_copy_path(struct kunit *test)
 	target_init(test, &u[0], DRM_FORMAT_XRGB8888, &ul);
 	target_init(test, &u[1], DRM_FORMAT_XRGB2101010, &ul);
 
-	crc_copy = display_compose(frame, &buf, true, &tl, &copy_rows);
+	crc_copy = display_compose(frame, buf, true, &tl, &copy_rows);
 	KUNIT_EXPECT_EQ(test, copy_rows, FH);
 	l->copy = false;
 	copy_rows = 0;
-	KUNIT_EXPECT_EQ(test, display_compose(frame, &buf, true, &ul, &copy_rows),
+	KUNIT_EXPECT_EQ(test, display_compose(frame, buf, true, &ul, &copy_rows),
 			crc_copy);
 	KUNIT_EXPECT_EQ(test, copy_rows, 0);
 	KUNIT_EXPECT_MEMEQ(test, t[0].vaddr, u[0].vaddr, FW * FH * 4);
 	KUNIT_EXPECT_MEMEQ(test, t[1].vaddr, u[1].vaddr, FW * FH * 4);
 	/* The X byte became 0xff. */
 	KUNIT_EXPECT_EQ(test, target_px(&t[0], 0, 0) >> 24, 0xff);
-	display_compose_buf_fini(&buf);
 }
 
 /*
@@ -485,7 +494,7 @@ static void display_test_copy_path(struct kunit *test)
  */
 static void display_test_geometry(struct kunit *test)
 {
-	struct display_compose_buf buf;
+	struct display_compose_buf *buf;
 	struct display_frame *frame = frame_new(test, &buf);
 	struct display_wb_target t;
 	struct display_layer *bottom, *top;
@@ -519,7 +528,7 @@ static void display_test_geometry(struct kunit *test)
 						   (y - 2 + 1) << 8 | (x - 3 + 2);
 		}
 	}
-	KUNIT_EXPECT_EQ(test, display_compose(frame, &buf, true, &tl, &copy_rows),
+	KUNIT_EXPECT_EQ(test, display_compose(frame, buf, true, &tl, &copy_rows),
 			crc_of(want));
 	for (y = 0; y < FH; y++) {
 		for (x = 0; x < FW; x++) {
@@ -528,13 +537,12 @@ static void display_test_geometry(struct kunit *test)
 					    "pixel (%u, %u)", x, y);
 		}
 	}
-	display_compose_buf_fini(&buf);
 }
 
 /* Half-transparent pixels over a color, premultiplied. */
 static void display_test_blended_frame(struct kunit *test)
 {
-	struct display_compose_buf buf;
+	struct display_compose_buf *buf;
 	struct display_frame *frame = frame_new(test, &buf);
 	struct display_wb_target t;
 	struct display_layer *l;
@@ -549,19 +557,18 @@ static void display_test_blended_frame(struct kunit *test)
 	layer_set(l, 0, 0, 0x80000000, 4);
 	target_init(test, &t, DRM_FORMAT_XRGB8888, &tl);
 
-	display_compose(frame, &buf, false, &tl, &copy_rows);
+	display_compose(frame, buf, false, &tl, &copy_rows);
 	/* 0xffff * (1 - 0x8080 / 0xffff) = 0x7f7f: 0x7f. */
 	KUNIT_EXPECT_EQ(test, target_px(&t, 0, 0), 0xff7f7f7f);
 	/* Alpha 0 premultiplied black: white stays. */
 	KUNIT_EXPECT_EQ(test, target_px(&t, 1, 0), 0xffffffff);
-	display_compose_buf_fini(&buf);
 }
 
 /* NV12 white and black give the CRCs of XRGB8888 white and black. */
 static void display_test_nv12_frame(struct kunit *test)
 {
 	static const u8 yuv[2][3] = { { 235, 128, 128 }, { 16, 128, 128 } };
-	struct display_compose_buf buf;
+	struct display_compose_buf *buf;
 	struct display_frame *frame = frame_new(test, &buf);
 	struct display_layer *l = &frame->layers[0];
 	u32 px[FW * FH];
@@ -592,18 +599,17 @@ static void display_test_nv12_frame(struct kunit *test)
 		}
 		for (i = 0; i < FW * FH; i++)
 			px[i] = c ? 0xff000000 : 0xffffffff;
-		KUNIT_EXPECT_EQ(test, display_compose(frame, &buf, true, &tl,
+		KUNIT_EXPECT_EQ(test, display_compose(frame, buf, true, &tl,
 						      &copy_rows),
 				crc_of(px));
 	}
-	display_compose_buf_fini(&buf);
 }
 
 /* 10-bit colors survive in 10-bit writeback; 565 rounds them. */
 static void display_test_ten_bits(struct kunit *test)
 {
 	struct display_wb_target t[2];
-	struct display_compose_buf buf;
+	struct display_compose_buf *buf;
 	struct display_frame *frame = frame_new(test, &buf);
 	struct display_layer *l;
 	u64 copy_rows = 0;
@@ -618,7 +624,7 @@ static void display_test_ten_bits(struct kunit *test)
 	target_init(test, &t[0], DRM_FORMAT_ARGB2101010, &tl);
 	target_init(test, &t[1], DRM_FORMAT_RGB565, &tl);
 
-	display_compose(frame, &buf, false, &tl, &copy_rows);
+	display_compose(frame, buf, false, &tl, &copy_rows);
 	for (y = 0; y < FH; y++) {
 		for (x = 0; x < FW; x++) {
 			v = (x * 131 + y * 977) * 0x100401 & 0x3fffffff;
@@ -627,9 +633,8 @@ static void display_test_ten_bits(struct kunit *test)
 	}
 	/* 0x3ff00000: red 1023 is 31, the rest 0. */
 	layer_set(l, 0, 0, 0x3ff00000, 4);
-	display_compose(frame, &buf, false, &tl, &copy_rows);
+	display_compose(frame, buf, false, &tl, &copy_rows);
 	KUNIT_EXPECT_EQ(test, target_px(&t[1], 0, 0), 0xf800);
-	display_compose_buf_fini(&buf);
 }
 
 static struct kunit_case display_compose_test_cases[] = {
