@@ -66,6 +66,10 @@ void display_pixels_write_nv12(u8 *luma, u8 *chroma, const __le32 *canon,
 void display_pixels_write(u32 format, u8 *dst,
 			  const struct display_argb16 *line,
 			  const __le32 *canon, unsigned int n);
+#if IS_ENABLED(CONFIG_KUNIT)
+unsigned int display_pixels_copy_opaque_simd(__le32 *dst, const __le32 *src,
+					     unsigned int n);
+#endif
 
 /* ---- frames composed row by row (display_compose.c) ---- */
 

@@ -407,9 +407,9 @@ void __init display_pixels_init(void)
  *
  * Return: the pixels copied: 0 without AVX2 or where SIMD cannot be used.
  */
-static unsigned int display_pixels_copy_opaque_simd(__le32 *dst,
-						    const __le32 *src,
-						    unsigned int n)
+VISIBLE_IF_KUNIT unsigned int
+display_pixels_copy_opaque_simd(__le32 *dst, const __le32 *src,
+				unsigned int n)
 {
 	unsigned long bytes = (unsigned long)(n & ~31u) * sizeof(*dst);
 	const __le32 *s = src;
@@ -459,13 +459,14 @@ void __init display_pixels_init(void)
 {
 }
 
-static unsigned int display_pixels_copy_opaque_simd(__le32 *dst,
-						    const __le32 *src,
-						    unsigned int n)
+VISIBLE_IF_KUNIT unsigned int
+display_pixels_copy_opaque_simd(__le32 *dst, const __le32 *src,
+				unsigned int n)
 {
 	return 0;
 }
 #endif
+EXPORT_SYMBOL_IF_KUNIT(display_pixels_copy_opaque_simd);
 
 /**
  * display_pixels_copy_opaque - XRGB8888 pixels to opaque ARGB8888

@@ -7,12 +7,19 @@
 
 #include <linux/crc32.h>
 #include <linux/list.h>
+#include <linux/minmax.h>
+#include <linux/prandom.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
 
 #include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 #include <kunit/test.h>
+
+#if IS_ENABLED(CONFIG_X86_64) && !IS_ENABLED(CONFIG_UML)
+#include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
+#endif
 
 #include "../display_compose.h"
 
@@ -176,6 +183,153 @@ static void display_test_copy_opaque(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(copied[1]), 0xffabcdef);
 }
 
+/* Test data that is the same on every run. */
+static void random_fill(struct rnd_state *rnd, void *buf, size_t size)
+{
+	prandom_bytes_state(rnd, buf, size);
+}
+
+/* The reference: every pixel as it is, its X byte 0xff. */
+static __le32 opaque_px(__le32 v)
+{
+	return cpu_to_le32(le32_to_cpu(v) | 0xff000000);
+}
+
+/* Never a result: those have 0xff in their top byte. */
+#define COPY_CANARY	cpu_to_le32(0x5a5a5a5a)
+/* Pixels checked on each side of a copy. */
+#define COPY_GUARD	8
+#define COPY_MAX	300
+
+/*
+ * Checks @dst, with COPY_GUARD pixels on each side: the first @done of
+ * @n pixels from @src with the X byte set, the rest untouched.
+ */
+static void check_copy(struct kunit *test, const __le32 *dst,
+		       const __le32 *src, unsigned int n, unsigned int done,
+		       const char *what, unsigned int sx, unsigned int dx)
+{
+	__le32 want;
+	int i;
+
+	for (i = -COPY_GUARD; i < (int)n + COPY_GUARD; i++) {
+		want = i >= 0 && (unsigned int)i < done ? opaque_px(src[i]) :
+		       COPY_CANARY;
+		if (dst[i] != want)
+			KUNIT_FAIL_AND_ABORT(test,
+					     "%s: pixel %d of %u (%u done), source at +%u, destination at +%u: %08x, want %08x",
+					     what, i, n, done, sx, dx,
+					     le32_to_cpu(dst[i]),
+					     le32_to_cpu(want));
+	}
+}
+
+/* Whether display_pixels_copy_opaque_simd() should run on this CPU. */
+static bool copy_simd_expected(void)
+{
+#if IS_ENABLED(CONFIG_X86_64) && !IS_ENABLED(CONFIG_UML)
+	return boot_cpu_has(X86_FEATURE_AVX2) &&
+	       cpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM, NULL);
+#else
+	return false;
+#endif
+}
+
+/*
+ * Copies @n pixels from @sx pixels into a source buffer to @dx pixels
+ * into a destination one, with display_pixels_copy_opaque_simd() then
+ * display_pixels_copy_opaque(), and checks each against the reference.
+ * Returns the pixels the SIMD copy did.
+ */
+static unsigned int copy_case(struct kunit *test, struct rnd_state *rnd,
+			      __le32 *src, __le32 *dst, unsigned int n,
+			      unsigned int sx, unsigned int dx)
+{
+	__le32 *d = dst + COPY_GUARD + dx;
+	const __le32 *s = src + sx;
+	unsigned int done, i;
+
+	random_fill(rnd, src, (COPY_MAX + 8) * sizeof(*src));
+	for (i = 0; i < COPY_MAX + 8 + 2 * COPY_GUARD; i++)
+		dst[i] = COPY_CANARY;
+	done = display_pixels_copy_opaque_simd(d, s, n);
+	KUNIT_EXPECT_TRUE_MSG(test, done == 0 || done == round_down(n, 32),
+			      "%u of %u pixels", done, n);
+	check_copy(test, d, s, n, done, "SIMD", sx, dx);
+
+	for (i = 0; i < COPY_MAX + 8 + 2 * COPY_GUARD; i++)
+		dst[i] = COPY_CANARY;
+	display_pixels_copy_opaque(d, s, n);
+	check_copy(test, d, s, n, n, "whole", sx, dx);
+	return done;
+}
+
+/*
+ * display_pixels_copy_opaque_simd() (AVX2, 32 pixels a step) on rows of
+ * at least 32 pixels, most not a multiple of 8, at every 4-byte offset
+ * from 32-byte alignment, then the whole copy, whose 64-bit loop and
+ * scalar tail do the rest.
+ */
+static void display_test_copy_opaque_simd(struct kunit *test)
+{
+	static const unsigned int lengths[] = {
+		32, 33, 39, 45, 63, 64, 65, 95, 100, 127, 131, 257, COPY_MAX,
+	};
+	bool simd = copy_simd_expected();
+	struct rnd_state rnd;
+	unsigned int i, sx, dx, done;
+	__le32 *src, *dst;
+
+	src = kunit_kmalloc_array(test, COPY_MAX + 8, sizeof(*src), GFP_KERNEL);
+	dst = kunit_kmalloc_array(test, COPY_MAX + 8 + 2 * COPY_GUARD,
+				  sizeof(*dst), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, src);
+	KUNIT_ASSERT_NOT_NULL(test, dst);
+	prandom_seed_state(&rnd, 20261122);
+
+	for (i = 0; i < ARRAY_SIZE(lengths); i++) {
+		for (sx = 0; sx < 8; sx++) {
+			for (dx = 0; dx < 8; dx += 3) {
+				done = copy_case(test, &rnd, src, dst,
+						 lengths[i], sx, dx);
+				/* The SIMD path must really run where it can. */
+				if (simd)
+					KUNIT_EXPECT_EQ_MSG(test, done,
+							    round_down(lengths[i], 32),
+							    "%u pixels", lengths[i]);
+			}
+		}
+	}
+	kunit_info(test, "%s\n", simd ? "AVX2 copy checked" :
+		   "no AVX2 here: the 64-bit loop did it all");
+}
+
+/*
+ * The 64-bit loop, two pixels a word, and the scalar tail after it, on
+ * rows too short for the SIMD copy: a source only 4-byte aligned (odd
+ * pixels into its buffer, as at an odd sx), every length up to 31.
+ */
+static void display_test_copy_opaque_words(struct kunit *test)
+{
+	struct rnd_state rnd;
+	unsigned int n, sx, dx;
+	__le32 *src, *dst;
+
+	src = kunit_kmalloc_array(test, COPY_MAX + 8, sizeof(*src), GFP_KERNEL);
+	dst = kunit_kmalloc_array(test, COPY_MAX + 8 + 2 * COPY_GUARD,
+				  sizeof(*dst), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, src);
+	KUNIT_ASSERT_NOT_NULL(test, dst);
+	prandom_seed_state(&rnd, 4242);
+
+	for (n = 0; n < 32; n++)
+		for (sx = 0; sx < 4; sx++)
+			for (dx = 0; dx < 2; dx++)
+				KUNIT_EXPECT_EQ(test, copy_case(test, &rnd, src,
+								dst, n, sx, dx),
+						0);
+}
+
 static void display_test_nv12(struct kunit *test)
 {
 	/* Two rows of luma, one of chroma: (Cb, Cr) pairs. */
@@ -255,6 +409,8 @@ static struct kunit_case display_pixels_test_cases[] = {
 	KUNIT_CASE(display_test_alpha),
 	KUNIT_CASE(display_test_narrow_rounding),
 	KUNIT_CASE(display_test_copy_opaque),
+	KUNIT_CASE(display_test_copy_opaque_simd),
+	KUNIT_CASE(display_test_copy_opaque_words),
 	KUNIT_CASE(display_test_nv12),
 	KUNIT_CASE(display_test_nv12_write),
 	KUNIT_CASE(display_test_readers),
