@@ -485,9 +485,107 @@ static void display_test_blend_commutes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a.r, b.r);
 }
 
+/* a * b / 0xffff, rounded to the nearest. */
+static u32 ref_mul(u32 a, u32 b)
+{
+	return DIV_ROUND_CLOSEST(a * b, 0xffff);
+}
+
+/*
+ * The reference: the "pixel blend mode" property's formula for one
+ * pixel, products rounded to 16 bits, over an opaque @bg. With k the
+ * factor of the colors (pa, or pa * fg.a for coverage) and a the
+ * opacity (pa, or pa * fg.a unless None): out = k * fg + (1 - a) * bg.
+ */
+static void ref_blend(struct display_argb16 *bg,
+		      const struct display_argb16 *fg, u16 pa,
+		      unsigned int mode)
+{
+	u32 a = mode == DRM_MODE_BLEND_PIXEL_NONE ? pa : ref_mul(pa, fg->a);
+	u32 k = mode == DRM_MODE_BLEND_COVERAGE ? a : pa;
+
+	bg->r = min(ref_mul(k, fg->r) + ref_mul(0xffff - a, bg->r), 0xffff);
+	bg->g = min(ref_mul(k, fg->g) + ref_mul(0xffff - a, bg->g), 0xffff);
+	bg->b = min(ref_mul(k, fg->b) + ref_mul(0xffff - a, bg->b), 0xffff);
+	bg->a = 0xffff;
+}
+
+#define BLEND_ROW	67
+
+/* The pixels of display_test_blend_rows(): too many for the stack. */
+struct blend_rows {
+	struct display_argb16 fg[BLEND_ROW], bg[BLEND_ROW];
+	struct display_argb16 got[BLEND_ROW], want[BLEND_ROW];
+};
+
+/* Blends @b->fg over @b->bg in one call and checks it against ref_blend(). */
+static void check_blend_row(struct kunit *test, struct blend_rows *b,
+			    u16 pa, unsigned int mode)
+{
+	const struct display_argb16 *f, *g, *w;
+	unsigned int i;
+
+	memcpy(b->got, b->bg, sizeof(b->bg));
+	memcpy(b->want, b->bg, sizeof(b->bg));
+	display_pixels_blend(b->got, b->fg, BLEND_ROW, pa, mode);
+	for (i = 0; i < BLEND_ROW; i++)
+		ref_blend(&b->want[i], &b->fg[i], pa, mode);
+
+	for (i = 0; i < BLEND_ROW; i++) {
+		f = &b->fg[i];
+		g = &b->got[i];
+		w = &b->want[i];
+		if (memcmp(g, w, sizeof(*g)))
+			KUNIT_FAIL_AND_ABORT(test,
+					     "mode %u plane alpha %#x pixel %u, fg %04x %04x %04x %04x: %04x %04x %04x %04x, want %04x %04x %04x %04x",
+					     mode, pa, i, f->a, f->r, f->g, f->b,
+					     g->a, g->r, g->g, g->b,
+					     w->a, w->r, w->g, w->b);
+	}
+}
+
+/*
+ * Rows of pixels blended in one call, at full plane alpha (the path
+ * without the products by it) and at others, in each mode, against
+ * ref_blend() a pixel at a time: runs of pixel alpha 0xffff (copied
+ * when the plane alpha is full too), of 0, and anything else, colors
+ * brighter than their alpha included.
+ */
+static void display_test_blend_rows(struct kunit *test)
+{
+	static const unsigned int modes[] = {
+		DRM_MODE_BLEND_PREMULTI, DRM_MODE_BLEND_COVERAGE,
+		DRM_MODE_BLEND_PIXEL_NONE,
+	};
+	static const u16 plane_alphas[] = { 0xffff, 0xfffe, 0x8000, 0 };
+	struct blend_rows *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	unsigned int m, p, i, round;
+	struct rnd_state rnd;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	prandom_seed_state(&rnd, 1234);
+	for (round = 0; round < 8; round++) {
+		random_fill(&rnd, b->fg, sizeof(b->fg));
+		random_fill(&rnd, b->bg, sizeof(b->bg));
+		for (i = 0; i < BLEND_ROW; i++) {
+			b->bg[i].a = 0xffff;
+			/* Round 0: a row of opaque pixels only. */
+			if (!round || i % 5 < 2)
+				b->fg[i].a = 0xffff;
+			else if (i % 5 == 2)
+				b->fg[i].a = 0;
+		}
+		for (m = 0; m < ARRAY_SIZE(modes); m++)
+			for (p = 0; p < ARRAY_SIZE(plane_alphas); p++)
+				check_blend_row(test, b, plane_alphas[p],
+						modes[m]);
+	}
+}
+
 static struct kunit_case display_blend_test_cases[] = {
 	KUNIT_CASE_PARAM(display_test_blend, blend_gen_params),
 	KUNIT_CASE(display_test_blend_commutes),
+	KUNIT_CASE(display_test_blend_rows),
 	{}
 };
 
