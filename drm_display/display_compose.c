@@ -82,6 +82,23 @@ void display_compose_crc_exit(void)
 #endif
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * display_compose_crc_driver - what computes composition's CRCs
+ *
+ * Return: the crypto API driver's name, or NULL for crc32_le().
+ */
+const char *display_compose_crc_driver(void)
+{
+#if IS_REACHABLE(CONFIG_CRYPTO_HASH)
+	if (display_crc_tfm)
+		return crypto_shash_driver_name(display_crc_tfm);
+#endif
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(display_compose_crc_driver);
+#endif
+
 /**
  * display_compose_buf_init - allocate the rows of composition
  * @buf: the rows

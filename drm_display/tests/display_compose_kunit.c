@@ -603,25 +603,32 @@ KUNIT_DEFINE_ACTION_WRAPPER(compose_buf_release, display_compose_buf_fini,
 			    struct display_compose_buf *);
 
 /*
- * A frame of FW x FH and in @buf rows to compose it, both freed with the
+ * A frame of @w x @h and in @buf rows to compose it, both freed with the
  * test, even one an assertion ends.
  */
-static struct display_frame *frame_new(struct kunit *test,
-				       struct display_compose_buf **buf)
+static struct display_frame *frame_new_size(struct kunit *test,
+					    struct display_compose_buf **buf,
+					    unsigned int w, unsigned int h)
 {
 	struct display_frame *frame = kunit_kzalloc(test, sizeof(*frame),
 						    GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, frame);
-	frame->width = FW;
-	frame->height = FH;
+	frame->width = w;
+	frame->height = h;
 	/* Not on the stack: the action runs after the test function. */
 	*buf = kunit_kzalloc(test, sizeof(**buf), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, *buf);
-	KUNIT_ASSERT_EQ(test, display_compose_buf_init(*buf, FW), 0);
+	KUNIT_ASSERT_EQ(test, display_compose_buf_init(*buf, w), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, compose_buf_release,
 							*buf), 0);
 	return frame;
+}
+
+static struct display_frame *frame_new(struct kunit *test,
+				       struct display_compose_buf **buf)
+{
+	return frame_new_size(test, buf, FW, FH);
 }
 
 /* A layer of @w x @h pixels of @format at (@x, @y), buffer from kunit. */
@@ -669,14 +676,29 @@ static u32 crc_of(const u32 *px)
 	return ~crc32_le(~0u, (const u8 *)le, sizeof(le));
 }
 
+/* A writeback buffer of @w x @h, NV12 (@w and @h even) included. */
+static void target_init_size(struct kunit *test, struct display_wb_target *t,
+			     u32 format, struct list_head *targets,
+			     unsigned int w, unsigned int h)
+{
+	t->format = format;
+	if (format == DRM_FORMAT_NV12) {
+		t->pitch = w;
+		t->chroma_pitch = w;
+		t->chroma = kunit_kzalloc(test, w * h / 2, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, t->chroma);
+	} else {
+		t->pitch = w * cpp_of(format);
+	}
+	t->vaddr = kunit_kzalloc(test, t->pitch * h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t->vaddr);
+	list_add_tail(&t->link, targets);
+}
+
 static void target_init(struct kunit *test, struct display_wb_target *t,
 			u32 format, struct list_head *targets)
 {
-	t->format = format;
-	t->pitch = FW * cpp_of(format);
-	t->vaddr = kunit_kzalloc(test, t->pitch * FH, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, t->vaddr);
-	list_add_tail(&t->link, targets);
+	target_init_size(test, t, format, targets, FW, FH);
 }
 
 static u32 target_px(const struct display_wb_target *t, unsigned int x,
@@ -891,6 +913,389 @@ static void display_test_ten_bits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, target_px(&t[1], 0, 0), 0xf800);
 }
 
+/* ---- frames against a reference composition ---- */
+
+/* A layer of random pixels, as layer_add() makes them. */
+static struct display_layer *layer_add_random(struct kunit *test,
+					      struct display_frame *frame,
+					      u32 format, int x, int y, int w,
+					      int h, struct rnd_state *rnd)
+{
+	struct display_layer *l = layer_add(test, frame, format, x, y, w, h);
+
+	random_fill(rnd, layer_buf(l), l->pitch[0] * h);
+	return l;
+}
+
+/* The formats the reference reads: 8 bits per channel, RGB. */
+static const u32 ref_formats[] = {
+	DRM_FORMAT_XRGB8888, DRM_FORMAT_ARGB8888,
+	DRM_FORMAT_XBGR8888, DRM_FORMAT_ABGR8888,
+};
+
+static u32 layer_format(struct kunit *test, const struct display_layer *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ref_formats); i++)
+		if (l->read == display_pixels_reader(ref_formats[i]))
+			return ref_formats[i];
+	KUNIT_FAIL_AND_ABORT(test, "a layer the reference cannot read");
+	return 0;
+}
+
+/* @c of 16 bits to @bits bits, rounded to the nearest. */
+static u32 ref_bits(u32 c, unsigned int bits)
+{
+	return DIV_ROUND_CLOSEST(c * (BIT(bits) - 1), 0xffff);
+}
+
+/* A pixel of @format to 16 bits: an 8-bit v is v * 0x101. */
+static struct display_argb16 ref_read(u32 format, u32 raw)
+{
+	bool bgr = format == DRM_FORMAT_XBGR8888 ||
+		   format == DRM_FORMAT_ABGR8888;
+	bool x = format == DRM_FORMAT_XRGB8888 ||
+		 format == DRM_FORMAT_XBGR8888;
+	struct display_argb16 px;
+
+	px.a = x ? 0xffff : (raw >> 24) * 0x101;
+	px.r = (bgr ? raw & 0xff : raw >> 16 & 0xff) * 0x101;
+	px.g = (raw >> 8 & 0xff) * 0x101;
+	px.b = (bgr ? raw >> 16 & 0xff : raw & 0xff) * 0x101;
+	return px;
+}
+
+static u32 ref_canon(const struct display_argb16 *px)
+{
+	return 0xff000000 | ref_bits(px->r, 8) << 16 | ref_bits(px->g, 8) << 8 |
+	       ref_bits(px->b, 8);
+}
+
+/**
+ * struct ref_frame - a frame composed one pixel at a time
+ * @w: pixels
+ * @h: rows
+ * @px: the pixels at 16 bits per channel
+ * @canon: the pixels at 8 bits, what the CRC covers
+ * @copy_rows: rows one opaque XRGB8888 layer shows alone
+ */
+struct ref_frame {
+	unsigned int w, h;
+	struct display_argb16 *px;
+	__le32 *canon;
+	u64 copy_rows;
+};
+
+/*
+ * Whether row @y of @frame is one XRGB8888 layer's pixels alone: the
+ * topmost layer that is opaque and spans the row is one, and no layer
+ * above it is on the row.
+ */
+static bool ref_row_copied(const struct display_frame *frame, unsigned int y)
+{
+	const struct display_layer *l;
+	int i, base = -1;
+
+	for (i = 0; i < frame->num_layers; i++) {
+		l = &frame->layers[i];
+		if (y < l->dst.y1 || y >= l->dst.y2)
+			continue;
+		if (l->opaque && l->dst.x1 == 0 && l->dst.x2 == frame->width)
+			base = i;
+		else
+			base = -1;
+	}
+	return base >= 0 && frame->layers[base].copy;
+}
+
+/*
+ * Composes @frame one pixel at a time: opaque black, then every layer
+ * over the pixel in order, read and blended by the definitions.
+ */
+static struct ref_frame *ref_compose(struct kunit *test,
+				     const struct display_frame *frame)
+{
+	struct ref_frame *ref = kunit_kzalloc(test, sizeof(*ref), GFP_KERNEL);
+	unsigned int n = frame->width * frame->height, x, y, sx, sy;
+	const struct display_layer *l;
+	struct display_argb16 px, fg;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ref);
+	ref->w = frame->width;
+	ref->h = frame->height;
+	ref->px = kunit_kcalloc(test, n, sizeof(*ref->px), GFP_KERNEL);
+	ref->canon = kunit_kcalloc(test, n, sizeof(*ref->canon), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ref->px);
+	KUNIT_ASSERT_NOT_NULL(test, ref->canon);
+
+	for (y = 0; y < ref->h; y++) {
+		for (x = 0; x < ref->w; x++) {
+			px = (struct display_argb16){ .a = 0xffff };
+			for (i = 0; i < frame->num_layers; i++) {
+				l = &frame->layers[i];
+				if (x < l->dst.x1 || x >= l->dst.x2 ||
+				    y < l->dst.y1 || y >= l->dst.y2)
+					continue;
+				sx = l->sx + x - l->dst.x1;
+				sy = l->sy + y - l->dst.y1;
+				fg = ref_read(layer_format(test, l),
+					      get_unaligned_le32(l->vaddr[0] +
+								 sy * l->pitch[0] +
+								 sx * 4));
+				ref_blend(&px, &fg, l->alpha, l->blend);
+			}
+			ref->px[y * ref->w + x] = px;
+			ref->canon[y * ref->w + x] = cpu_to_le32(ref_canon(&px));
+		}
+		ref->copy_rows += ref_row_copied(frame, y);
+	}
+	return ref;
+}
+
+/* What a writeback pixel of @format is for @px, by the format's layout. */
+static u32 ref_write(u32 format, const struct display_argb16 *px)
+{
+	u32 c = ref_canon(px);
+
+	switch (format) {
+	case DRM_FORMAT_XBGR8888:
+	case DRM_FORMAT_ABGR8888:
+		return 0xff000000 | (c & 0xff) << 16 | (c & 0xff00) |
+		       (c >> 16 & 0xff);
+	case DRM_FORMAT_RGB565:
+		return ref_bits(px->r, 5) << 11 | ref_bits(px->g, 6) << 5 |
+		       ref_bits(px->b, 5);
+	case DRM_FORMAT_XRGB2101010:
+	case DRM_FORMAT_ARGB2101010:
+		return 0xc0000000 | ref_bits(px->r, 10) << 20 |
+		       ref_bits(px->g, 10) << 10 | ref_bits(px->b, 10);
+	}
+	return c;
+}
+
+/*
+ * An NV12 target against display_pixels_write_nv12() (tested on its own
+ * above) run on the reference's rows, two by two.
+ */
+static void check_target_nv12(struct kunit *test, const struct ref_frame *ref,
+			      const struct display_wb_target *t)
+{
+	u8 *luma = kunit_kzalloc(test, ref->w * ref->h, GFP_KERNEL);
+	u8 *chroma = kunit_kzalloc(test, ref->w * ref->h / 2, GFP_KERNEL);
+	unsigned int y;
+
+	KUNIT_ASSERT_NOT_NULL(test, luma);
+	KUNIT_ASSERT_NOT_NULL(test, chroma);
+	for (y = 0; y < ref->h; y++)
+		display_pixels_write_nv12(luma + y * ref->w,
+					  chroma + y / 2 * ref->w,
+					  ref->canon + y * ref->w, ref->w,
+					  y & 1);
+	KUNIT_EXPECT_MEMEQ_MSG(test, t->vaddr, luma, ref->w * ref->h, "luma");
+	KUNIT_EXPECT_MEMEQ_MSG(test, t->chroma, chroma, ref->w * ref->h / 2,
+			       "chroma");
+}
+
+static void check_target(struct kunit *test, const struct ref_frame *ref,
+			 const struct display_wb_target *t)
+{
+	unsigned int x, y;
+	u32 got, want;
+
+	if (t->format == DRM_FORMAT_NV12) {
+		check_target_nv12(test, ref, t);
+		return;
+	}
+	for (y = 0; y < ref->h; y++) {
+		for (x = 0; x < ref->w; x++) {
+			got = target_px(t, x, y);
+			want = ref_write(t->format, &ref->px[y * ref->w + x]);
+			if (got != want)
+				KUNIT_FAIL_AND_ABORT(test,
+						     "%p4cc pixel (%u, %u): %08x, want %08x",
+						     &t->format, x, y, got, want);
+		}
+	}
+}
+
+/* Writeback formats of one composition, 0 ending them. */
+struct compose_run {
+	bool crc;
+	u32 formats[8];
+};
+
+static const struct compose_run compose_runs[] = {
+	{ true, { DRM_FORMAT_XRGB8888, DRM_FORMAT_RGB565, DRM_FORMAT_XBGR8888,
+		  DRM_FORMAT_XRGB2101010, DRM_FORMAT_ARGB8888,
+		  DRM_FORMAT_ABGR8888, DRM_FORMAT_ARGB2101010 } },
+	/* Without CRC, write_span_copied() makes the rounded row itself. */
+	{ false, { DRM_FORMAT_XBGR8888, DRM_FORMAT_RGB565,
+		   DRM_FORMAT_XRGB2101010 } },
+	/* The 16-bit row before the 8-bit one is needed. */
+	{ false, { DRM_FORMAT_RGB565, DRM_FORMAT_XRGB2101010,
+		   DRM_FORMAT_XBGR8888, DRM_FORMAT_XRGB8888 } },
+	/* NV12 needs whole rounded rows, even without CRC. */
+	{ false, { DRM_FORMAT_NV12, DRM_FORMAT_XBGR8888 } },
+	{ false, { DRM_FORMAT_NV12 } },
+	{ true, { DRM_FORMAT_RGB565, DRM_FORMAT_NV12, DRM_FORMAT_XRGB8888 } },
+	{ true, {} },
+};
+
+/*
+ * Composes @frame once for each of compose_runs (NV12 only when
+ * @nv12) and checks the CRC, every writeback buffer and the rows
+ * counted as copied against ref_compose().
+ */
+static void check_compose_runs(struct kunit *test, struct display_frame *frame,
+			       struct display_compose_buf *buf, bool nv12)
+{
+	const struct ref_frame *ref = ref_compose(test, frame);
+	const struct compose_run *run;
+	struct display_wb_target *t;
+	unsigned int r, i;
+	u64 copy_rows;
+	u32 crc, want;
+
+	want = ~crc32_le(~0u, (const u8 *)ref->canon,
+			 ref->w * ref->h * sizeof(*ref->canon));
+	for (r = 0; r < ARRAY_SIZE(compose_runs); r++) {
+		LIST_HEAD(targets);
+
+		run = &compose_runs[r];
+		for (i = 0; i < ARRAY_SIZE(run->formats) && run->formats[i]; i++) {
+			if (run->formats[i] == DRM_FORMAT_NV12 && !nv12)
+				continue;
+			t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, t);
+			target_init_size(test, t, run->formats[i], &targets,
+					 ref->w, ref->h);
+		}
+
+		copy_rows = 0;
+		crc = display_compose(frame, buf, run->crc, &targets, &copy_rows);
+		KUNIT_EXPECT_EQ_MSG(test, crc, run->crc ? want : 0, "run %u", r);
+		KUNIT_EXPECT_EQ_MSG(test, copy_rows, ref->copy_rows, "run %u", r);
+		list_for_each_entry(t, &targets, link)
+			check_target(test, ref, t);
+	}
+}
+
+/*
+ * Rows over an opaque XRGB8888 layer, from an odd sx and sy, that layers
+ * above it cover in part: copied columns and blended ones in one row.
+ * Over x, zpos order is not x order; spans overlap (5..30) and touch
+ * (40..50); layers cover only some rows; row 0 has no such layer (black
+ * below), row 4 is another one alone (copied whole), row 7 is an opaque
+ * layer that is not copied.
+ */
+static void display_test_compose_spans(struct kunit *test)
+{
+	struct display_compose_buf *buf;
+	struct display_frame *frame = frame_new_size(test, &buf, 100, 8);
+	struct display_layer *l;
+	struct rnd_state rnd;
+
+	prandom_seed_state(&rnd, 777);
+	l = layer_add_random(test, frame, DRM_FORMAT_XRGB8888, 0, 1, 103, 9,
+			     &rnd);
+	l->dst = DRM_RECT_INIT(0, 1, 100, 7);
+	l->sx = 3;
+	l->sy = 1;
+	layer_add_random(test, frame, DRM_FORMAT_ARGB8888, 20, 0, 10, 8, &rnd);
+	layer_add_random(test, frame, DRM_FORMAT_XRGB8888, 5, 2, 7, 5, &rnd);
+	l = layer_add_random(test, frame, DRM_FORMAT_ARGB8888, 10, 3, 15, 3,
+			     &rnd);
+	l->blend = DRM_MODE_BLEND_COVERAGE;
+	l->alpha = 0x8000;
+	layer_add_random(test, frame, DRM_FORMAT_XBGR8888, 40, 0, 5, 8, &rnd);
+	l = layer_add_random(test, frame, DRM_FORMAT_ARGB8888, 45, 1, 5, 6,
+			     &rnd);
+	l->blend = DRM_MODE_BLEND_PIXEL_NONE;
+	l->alpha = 0x4000;
+	layer_add_random(test, frame, DRM_FORMAT_XBGR8888, 0, 7, 100, 1, &rnd);
+	l = layer_add_random(test, frame, DRM_FORMAT_XRGB8888, 0, 4, 101, 1,
+			     &rnd);
+	l->dst = DRM_RECT_INIT(0, 4, 100, 1);
+	l->sx = 1;
+
+	check_compose_runs(test, frame, buf, true);
+}
+
+/*
+ * Spans at both ends of the row, one inside another, two the same, one
+ * pixel wide, and a chain of touching ones that ends at the right edge;
+ * a width that is not a multiple of 8.
+ */
+static void display_test_compose_span_edges(struct kunit *test)
+{
+	struct display_compose_buf *buf;
+	struct display_frame *frame = frame_new_size(test, &buf, 66, 4);
+	struct display_layer *l;
+	struct rnd_state rnd;
+
+	prandom_seed_state(&rnd, 31337);
+	l = layer_add_random(test, frame, DRM_FORMAT_XRGB8888, 0, 0, 67, 4,
+			     &rnd);
+	l->dst = DRM_RECT_INIT(0, 0, 66, 4);
+	l->sx = 1;
+	layer_add_random(test, frame, DRM_FORMAT_ARGB8888, 0, 0, 10, 4, &rnd);
+	layer_add_random(test, frame, DRM_FORMAT_ABGR8888, 2, 1, 3, 2, &rnd);
+	l = layer_add_random(test, frame, DRM_FORMAT_ARGB8888, 0, 0, 10, 4,
+			     &rnd);
+	l->blend = DRM_MODE_BLEND_COVERAGE;
+	layer_add_random(test, frame, DRM_FORMAT_ARGB8888, 56, 0, 10, 4, &rnd);
+	layer_add_random(test, frame, DRM_FORMAT_ARGB8888, 30, 2, 1, 1, &rnd);
+	layer_add_random(test, frame, DRM_FORMAT_XRGB8888, 31, 2, 2, 2, &rnd);
+	layer_add_random(test, frame, DRM_FORMAT_XRGB8888, 33, 3, 23, 1, &rnd);
+
+	check_compose_runs(test, frame, buf, true);
+}
+
+/*
+ * The CRC on rows of at least 80 bytes, where crc32-pclmul does not hand
+ * them to crc32_le() (and just below), against crc32_le() on the
+ * reference's bytes: copied rows, blended ones and rows of another
+ * format. Marked skipped, when the comparison passed, if the module has
+ * no crypto API crc32: the CRC was crc32_le()'s anyway.
+ */
+static void display_test_compose_crc_rows(struct kunit *test)
+{
+	static const unsigned int widths[] = { 19, 20, 21, 33, 64, 130, 1001 };
+	const char *driver = display_compose_crc_driver();
+	struct display_compose_buf *buf;
+	const struct ref_frame *ref;
+	struct display_frame *frame;
+	struct rnd_state rnd;
+	unsigned int i, w;
+	u64 copy_rows = 0;
+	LIST_HEAD(none);
+	u32 want;
+
+	prandom_seed_state(&rnd, 80);
+	for (i = 0; i < ARRAY_SIZE(widths); i++) {
+		w = widths[i];
+		frame = frame_new_size(test, &buf, w, 3);
+		layer_add_random(test, frame, DRM_FORMAT_XRGB8888, 0, 0, w, 3,
+				 &rnd);
+		layer_add_random(test, frame, DRM_FORMAT_ARGB8888, w / 3, 1,
+				 w / 3 + 1, 1, &rnd);
+		layer_add_random(test, frame, DRM_FORMAT_XBGR8888, 0, 2, w, 1,
+				 &rnd);
+		ref = ref_compose(test, frame);
+		want = ~crc32_le(~0u, (const u8 *)ref->canon,
+				 ref->w * ref->h * sizeof(*ref->canon));
+		KUNIT_EXPECT_EQ_MSG(test, display_compose(frame, buf, true,
+							  &none, &copy_rows),
+				    want, "width %u", w);
+	}
+	if (driver)
+		kunit_info(test, "CRC through %s\n", driver);
+	else if (READ_ONCE(test->status) == KUNIT_SUCCESS)
+		kunit_mark_skipped(test, "no crypto API crc32: crc32_le() only");
+}
+
 static struct kunit_case display_compose_test_cases[] = {
 	KUNIT_CASE(display_test_black),
 	KUNIT_CASE(display_test_copy_path),
@@ -898,6 +1303,9 @@ static struct kunit_case display_compose_test_cases[] = {
 	KUNIT_CASE(display_test_blended_frame),
 	KUNIT_CASE(display_test_nv12_frame),
 	KUNIT_CASE(display_test_ten_bits),
+	KUNIT_CASE(display_test_compose_spans),
+	KUNIT_CASE(display_test_compose_span_edges),
+	KUNIT_CASE(display_test_compose_crc_rows),
 	{}
 };
 
