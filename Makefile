@@ -5,6 +5,7 @@
 #   make check      set up, lint, build, run every test: host, then the
 #                   Debian kernel and the debug kernel (TIERS= to choose)
 #   make demo       set up, build, run the zero-copy demo in the VM
+#   make bench      set up, build, benchmark against upstream vgem + vkms
 #   make lint       checkpatch --strict and sparse on the kernel code
 #   make clean
 
@@ -41,6 +42,7 @@ tools: $(O)/tools/zero_copy $(O)/tools/drm_fuzz $(DMABUF_TOOLS)
 
 include tools/fuzz/fuzz.mk
 include tools/demo/demo.mk
+include tools/bench/bench.mk
 
 setup:
 	tools/setup.sh $(KERNEL_ENV)

@@ -48,6 +48,7 @@ typedef void (*display_read_row_t)(struct display_argb16 *dst,
 				   const u8 *const row[2], unsigned int x,
 				   unsigned int n);
 
+void display_pixels_init(void);
 display_read_row_t display_pixels_reader(u32 format);
 void display_pixels_blend(struct display_argb16 *bg,
 			  const struct display_argb16 *fg, unsigned int n,
@@ -65,6 +66,10 @@ void display_pixels_write_nv12(u8 *luma, u8 *chroma, const __le32 *canon,
 void display_pixels_write(u32 format, u8 *dst,
 			  const struct display_argb16 *line,
 			  const __le32 *canon, unsigned int n);
+#if IS_ENABLED(CONFIG_KUNIT)
+unsigned int display_pixels_copy_opaque_simd(__le32 *dst, const __le32 *src,
+					     unsigned int n);
+#endif
 
 /* ---- frames composed row by row (display_compose.c) ---- */
 
@@ -147,12 +152,17 @@ struct display_compose_buf {
 	unsigned int width;
 };
 
+void display_compose_crc_init(void);
+void display_compose_crc_exit(void);
 int display_compose_buf_init(struct display_compose_buf *buf,
 			     unsigned int width);
 void display_compose_buf_fini(struct display_compose_buf *buf);
 u32 display_compose(const struct display_frame *frame,
 		    struct display_compose_buf *buf, bool crc,
 		    struct list_head *targets, u64 *copy_rows);
+#if IS_ENABLED(CONFIG_KUNIT)
+const char *display_compose_crc_driver(void);
+#endif
 
 /* ---- what a CRTC shows (display_frame.c) ---- */
 

@@ -190,16 +190,22 @@ static int __init display_init(void)
 	    num_overlays > DISPLAY_MAX_OVERLAYS)
 		return -EINVAL;
 
+	display_pixels_init();
+	display_compose_crc_init();
 	display_pdev = platform_create_bundle(&display_platform_driver,
 					      display_probe, NULL, 0, NULL, 0);
-
-	return PTR_ERR_OR_ZERO(display_pdev);
+	if (IS_ERR(display_pdev)) {
+		display_compose_crc_exit();
+		return PTR_ERR(display_pdev);
+	}
+	return 0;
 }
 
 static void __exit display_exit(void)
 {
 	platform_device_unregister(display_pdev);
 	platform_driver_unregister(&display_platform_driver);
+	display_compose_crc_exit();
 }
 
 module_init(display_init);

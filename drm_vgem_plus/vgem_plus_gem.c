@@ -7,6 +7,7 @@
 #include <linux/dma-buf.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include <drm/drm_file.h>
@@ -72,6 +73,16 @@ vgem_plus_gem_status(struct drm_gem_object *obj)
 }
 
 /*
+ * Pages one fault maps: the faulting page and those after it in the vma,
+ * at most 2 MiB of them. The object's pages all exist from its first
+ * mmap() (drm_gem_shmem_mmap() pins them), so a fault can map a run of
+ * them at once, as TTM's prefault does: a first write to every page of a
+ * buffer then faults once every 2 MiB rather than every page. Pages
+ * already mapped stay as they are.
+ */
+#define VGEM_PLUS_FAULT_PAGES	(SZ_2M >> PAGE_SHIFT)
+
+/*
  * drm_gem_shmem_fault() of 6.12 takes the page from the address within
  * the vma, which is wrong for a mapping that starts past the object's
  * first page: a dma-buf mmap() at an offset, or what is left of a mapping
@@ -80,17 +91,30 @@ vgem_plus_gem_status(struct drm_gem_object *obj)
  */
 static vm_fault_t vgem_plus_gem_fault(struct vm_fault *vmf)
 {
-	struct drm_gem_object *obj = vmf->vma->vm_private_data;
+	struct vm_area_struct *vma = vmf->vma;
+	struct drm_gem_object *obj = vma->vm_private_data;
 	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
 	pgoff_t page = vmf->pgoff - drm_vma_node_start(&obj->vma_node);
+	pgoff_t npages = obj->size >> PAGE_SHIFT, end;
+	unsigned long addr = vmf->address & PAGE_MASK;
 	vm_fault_t ret = VM_FAULT_SIGBUS;
 
 	dma_resv_lock(obj->resv, NULL);
-	if (page < obj->size >> PAGE_SHIFT && shmem->pages && shmem->madv >= 0)
-		ret = vmf_insert_pfn(vmf->vma, vmf->address,
-				     page_to_pfn(shmem->pages[page]));
-	dma_resv_unlock(obj->resv);
+	if (page >= npages || !shmem->pages || shmem->madv < 0)
+		goto out;
 
+	ret = vmf_insert_pfn(vma, addr, page_to_pfn(shmem->pages[page]));
+	end = min3(npages, page + VGEM_PLUS_FAULT_PAGES,
+		   page + ((vma->vm_end - addr) >> PAGE_SHIFT));
+	/* The rest is a bonus: stop quietly at the first that fails. */
+	while (ret == VM_FAULT_NOPAGE && ++page < end) {
+		addr += PAGE_SIZE;
+		if (vmf_insert_pfn(vma, addr, page_to_pfn(shmem->pages[page])) !=
+		    VM_FAULT_NOPAGE)
+			break;
+	}
+out:
+	dma_resv_unlock(obj->resv);
 	return ret;
 }
 
