@@ -37,7 +37,8 @@ $(BENCH_O)/vgem.ko: $(KERNEL_ENV)
 	*) cp $$src $@.tmp ;; \
 	esac && mv $@.tmp $@ && echo "bench: upstream vgem from $$src"
 
-bench-build: modules $(BENCH_O)/drm_bench $(BENCH_O)/vkms/vkms.ko $(BENCH_O)/vgem.ko
+bench-build: modules $(BENCH_O)/drm_bench $(BENCH_O)/vkms/vkms.ko $(BENCH_O)/vgem.ko \
+	$(O)/tools/dmabuf-inspect
 
 bench:
 	@tools/setup.sh $(KERNEL_ENV)

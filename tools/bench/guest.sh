@@ -31,7 +31,9 @@ for vt in /sys/class/vtconsole/vtcon*; do
 	grep -q "frame buffer" "$vt/name" 2>/dev/null && echo 0 >"$vt/bind"
 done
 
-"$BUILD/bench/drm_bench" "$@"
+# The debugging tool's "list", timed over 10 to 10,000 buffers.
+DRM_BENCH_LIST_CMD="$BUILD/tools/dmabuf-inspect list" \
+	"$BUILD/bench/drm_bench" "$@"
 rc=$?
 
 echo "$old" >"$PARAM"
