@@ -82,7 +82,6 @@ void display_compose_crc_exit(void)
 #endif
 }
 
-#if IS_ENABLED(CONFIG_KUNIT)
 /**
  * display_compose_crc_driver - what computes composition's CRCs
  *
@@ -97,7 +96,6 @@ const char *display_compose_crc_driver(void)
 	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(display_compose_crc_driver);
-#endif
 
 /**
  * display_compose_buf_init - allocate the rows of composition

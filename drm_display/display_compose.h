@@ -160,9 +160,7 @@ void display_compose_buf_fini(struct display_compose_buf *buf);
 u32 display_compose(const struct display_frame *frame,
 		    struct display_compose_buf *buf, bool crc,
 		    struct list_head *targets, u64 *copy_rows);
-#if IS_ENABLED(CONFIG_KUNIT)
 const char *display_compose_crc_driver(void);
-#endif
 
 /* ---- what a CRTC shows (display_frame.c) ---- */
 

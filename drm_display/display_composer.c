@@ -421,6 +421,7 @@ static int display_compose_stats_show(struct seq_file *m, void *data)
 	unsigned int i;
 
 	seq_printf(m, "crc-refresh-ms %u\n", READ_ONCE(crc_refresh_ms));
+	seq_printf(m, "crc-impl %s\n", display_compose_crc_driver() ?: "crc32_le");
 	for (i = 0; i < ddev->num_outputs; i++)
 		display_composer_show(m, &ddev->outputs[i]);
 	return 0;

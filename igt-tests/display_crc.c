@@ -413,8 +413,35 @@ static void test_stable(void)
 	}
 }
 
+/*
+ * What computes the CRCs (debugfs compose's crc-impl): the PCLMULQDQ
+ * driver when its module was loaded before ours (tools/check.sh loads it
+ * where the kernel has it), crc32_le() or another fast driver otherwise,
+ * never the generic driver, which is crc32_le() behind indirect calls.
+ */
+static void crc_impl(char *impl, size_t len)
+{
+	char *text = drm_debugfs_read(data.fd, "compose"), *line;
+
+	line = strstr(text, "crc-impl ");
+	igt_assert_f(line, "no crc-impl line in compose:\n%s", text);
+	igt_assert(len >= 64);
+	igt_assert_eq(sscanf(line, "crc-impl %63s", impl), 1);
+	free(text);
+	igt_info("CRCs computed by %s\n", impl);
+	if (access("/sys/module/crc32_pclmul", F_OK) == 0)
+		igt_assert_f(!strcmp(impl, "crc32-pclmul"),
+			     "crc32_pclmul is loaded, CRCs computed by %s\n",
+			     impl);
+	igt_assert_f(strcmp(impl, "crc32-generic"),
+		     "the generic crc32 driver is crc32_le() made slower\n");
+}
+
 static void test_reference(void)
 {
+	char impl[64];
+
+	crc_impl(impl, sizeof(impl));
 	show(pattern_fb(0x42, &data.model));
 	igt_pipe_crc_start(&data.pc);
 	crc_expect(&data.model, "pattern");
@@ -996,7 +1023,8 @@ igt_main
 		test_stable();
 	}
 
-	igt_describe("The CRC is the CRC-32 of the frame as opaque ARGB8888.");
+	igt_describe("The CRC is the CRC-32 of the frame as opaque ARGB8888, "
+		     "by the fastest implementation the kernel offers.");
 	igt_subtest("reference") {
 		recover();
 		test_reference();

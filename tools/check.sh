@@ -64,6 +64,18 @@ module_args() {
 	done
 }
 
+# What drm_display's request_module() would load, from the tier's kernel
+# where it has it: the guest cannot run modprobe (its usermode helpers
+# run in the initramfs). crc32-pclmul computes the CRCs then, and
+# display_crc's reference subtest checks them.
+kernel_module_args() { # kernel.env
+	local path
+	# shellcheck source=/dev/null
+	path=$(. "$1" && modinfo -k "$KVER" -n crc32-pclmul 2>/dev/null) ||
+		return 0
+	printf -- '--module\n%s\n' "$path"
+}
+
 # Our modules, built against the tier's kernel (in the tree, as kbuild does).
 build_modules() {
 	# A KUnit module left from another tier must not be loaded here.
@@ -99,7 +111,7 @@ kunit_stage() {
 			 drm_display_pixels drm_display_blend drm_display_compose)
 	fi
 	[ ${#mods[@]} -gt 0 ] || return 0
-	mapfile -t args < <(module_args "${mods[@]}")
+	mapfile -t args < <(kernel_module_args "$env"; module_args "${mods[@]}")
 	stage "$2-kunit" "$REPO/tools/vm/vm-run" --kernel-env "$env" \
 		--outdir "$O/vm/$2-kunit" "${args[@]}" -- \
 		"$REPO/tools/vm/kunit-results" "${suites[@]}"
@@ -113,7 +125,7 @@ FUZZ_DEBUG_OPS=${FUZZ_DEBUG_OPS:-30000}
 # $3: on the debug kernel, the module whose allocations failslab fails.
 fuzz_run() {
 	local env=$1 name=$2 args opts=(--ops "$FUZZ_OPS")
-	mapfile -t args < <(module_args)
+	mapfile -t args < <(kernel_module_args "$env"; module_args)
 	if [ -n "${3:-}" ]; then
 		# drm_fuzz tells vm-run which kernel log lines it causes.
 		opts=(--ops "$FUZZ_DEBUG_OPS" --failslab 5
@@ -144,7 +156,7 @@ tier() {
 		FAILED=$((FAILED + 1))
 		return
 	fi
-	mapfile -t args < <(module_args)
+	mapfile -t args < <(kernel_module_args "$env"; module_args)
 	# The debug kernel: slower (kmscube takes 90 s of a subtest's 300 s
 	# when the host is busy), and a kmemleak scan ends the run.
 	if grep -q '^KMODDIR=' "$env"; then
