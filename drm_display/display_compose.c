@@ -162,6 +162,23 @@ static void black(struct display_argb16 *line, unsigned int n)
 		line[i] = (struct display_argb16){ .a = 0xffff };
 }
 
+/* Layer @l's part of row @y into @buf->line: copied if opaque, else blended. */
+static void compose_layer(struct display_compose_buf *buf,
+			  const struct display_layer *l, unsigned int y)
+{
+	unsigned int n = l->dst.x2 - l->dst.x1;
+	const u8 *row[2];
+
+	layer_rows(l, y, row);
+	if (l->opaque) {
+		l->read(buf->line + l->dst.x1, row, l->sx, n);
+		return;
+	}
+	l->read(buf->stage, row, l->sx, n);
+	display_pixels_blend(buf->line + l->dst.x1, buf->stage, n, l->alpha,
+			     l->blend);
+}
+
 /*
  * Blends layers @from and up into @buf->line for row @y, over black or,
  * when @from is not 0, over the opaque layer below it.
@@ -170,25 +187,11 @@ static void compose_blend(const struct display_frame *frame,
 			  struct display_compose_buf *buf, unsigned int y,
 			  int from)
 {
-	const struct display_layer *l;
-	const u8 *row[2];
-	unsigned int n;
 	int i;
 
-	for (i = from; i < frame->num_layers; i++) {
-		l = &frame->layers[i];
-		if (!layer_on_row(l, y))
-			continue;
-		layer_rows(l, y, row);
-		n = l->dst.x2 - l->dst.x1;
-		if (l->opaque) {
-			l->read(buf->line + l->dst.x1, row, l->sx, n);
-			continue;
-		}
-		l->read(buf->stage, row, l->sx, n);
-		display_pixels_blend(buf->line + l->dst.x1, buf->stage, n,
-				     l->alpha, l->blend);
-	}
+	for (i = from; i < frame->num_layers; i++)
+		if (layer_on_row(&frame->layers[i], y))
+			compose_layer(buf, &frame->layers[i], y);
 }
 
 /* The topmost layer that hides the whole of row @y, or -1. */
@@ -263,7 +266,6 @@ static void compose_span(const struct display_frame *frame,
 {
 	const struct display_layer *l = &frame->layers[base];
 	const u8 *row[2];
-	unsigned int n;
 	int i;
 
 	layer_rows(l, y, row);
@@ -272,15 +274,7 @@ static void compose_span(const struct display_frame *frame,
 		l = &frame->layers[i];
 		if (!layer_on_row(l, y) || l->dst.x1 < x0 || l->dst.x2 > x1)
 			continue;
-		layer_rows(l, y, row);
-		n = l->dst.x2 - l->dst.x1;
-		if (l->opaque) {
-			l->read(buf->line + l->dst.x1, row, l->sx, n);
-			continue;
-		}
-		l->read(buf->stage, row, l->sx, n);
-		display_pixels_blend(buf->line + l->dst.x1, buf->stage, n,
-				     l->alpha, l->blend);
+		compose_layer(buf, l, y);
 	}
 	display_pixels_quantize(buf->canon + x0, buf->line + x0, x1 - x0);
 }
