@@ -91,7 +91,11 @@ static void fit(struct ctx *c, const struct kms *k, const struct fmt *f,
 	*h = want_h;
 }
 
-/* Under the lock: a new framebuffer into the model. */
+/*
+ * A new framebuffer into the model. The ADDFB ioctl and this run under
+ * one hold of the lock, as RMFB does: else an RMFB of a stale id that
+ * the kernel has just given to this fb removes it before it is recorded.
+ */
 static void got_fb(struct ctx *c, struct ent *dev, u32 id, u32 w, u32 h,
 		   u32 fmt, u32 flags, u64 mod, struct hpick *hp)
 {
@@ -197,9 +201,10 @@ void op_addfb2(struct ctx *c)
 	note(c, " %ux%u fmt=%#x pitch=%u flags=%#x mod=%#llx", a.width,
 	     a.height, a.pixel_format, a.pitches[0], a.flags,
 	     (unsigned long long)a.modifier[0]);
+	/* Under the lock: see got_fb(). */
+	model_lock();
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_MODE_ADDFB2, &a);
 	op_result(c, OP_ADDFB2, ret);
-	model_lock();
 	if (!ret)
 		got_fb(c, dev, a.fb_id, a.width, a.height, a.pixel_format,
 		       a.flags, a.modifier[0], &hp);
@@ -244,9 +249,10 @@ void op_addfb(struct ctx *c)
 	}
 	note(c, " %ux%u bpp=%u depth=%u pitch=%u", a.width, a.height, a.bpp,
 	     a.depth, a.pitch);
+	/* Under the lock: see got_fb(). */
+	model_lock();
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_MODE_ADDFB, &a);
 	op_result(c, OP_ADDFB, ret);
-	model_lock();
 	/* The format is the driver's choice for bpp/depth: not checked. */
 	if (!ret)
 		got_fb(c, dev, a.fb_id, a.width, a.height, 0, 0, 0, &hp);

@@ -366,9 +366,13 @@ void op_createpropblob(struct ctx *c)
 	r.data = badp || chance(c, 3) ? (uintptr_t)bad_ptr(c) : (uintptr_t)data;
 	note(c, " len=%u%s%s", r.length, valid ? " mode" : "",
 	     r.data == (uintptr_t)data ? "" : " bad-ptr");
+	/*
+	 * Under the lock, as DESTROYPROPBLOB: else a destroy of a stale id
+	 * can remove this blob between the ioctl and the model's record.
+	 */
+	model_lock();
 	ret = x_ioctl(c, dev->fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &r);
 	op_result(c, OP_CREATEPROPBLOB, ret);
-	model_lock();
 	if (!ret && kms_new_id(c, dev, r.blob_id, "blob")) {
 		b = ent_new(K_BLOB);
 		b->val = r.blob_id;
