@@ -145,9 +145,10 @@ static struct ent *new_mode_blob(struct ctx *c, struct cbuild *b)
 		return NULL;
 	r.data = (uintptr_t)&b->k->modes[rnd(c, b->k->nmodes)];
 	r.length = sizeof(struct drm_mode_modeinfo);
+	/* Under the lock, as op_createpropblob(), for the same reason. */
+	model_lock();
 	ret = x_ioctl(c, b->dev->fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &r);
 	note(c, " (CREATEPROPBLOB = %d", ret);
-	model_lock();
 	if (!ret && kms_new_id(c, b->dev, r.blob_id, "blob")) {
 		e = ent_new(K_BLOB);
 		e->val = r.blob_id;
