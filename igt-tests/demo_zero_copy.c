@@ -122,25 +122,6 @@ static void exit_handler(void)
 	}
 }
 
-static void signal_handler(int sig)
-{
-	exit_handler();
-	raise(sig);
-}
-
-static void install_handlers(void)
-{
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGABRT,
-				    SIGSEGV, SIGBUS };
-	struct sigaction sa = { .sa_handler = signal_handler,
-				.sa_flags = SA_RESETHAND };
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		igt_assert_eq(sigaction(sigs[i], &sa, NULL), 0);
-	igt_assert_eq(atexit(exit_handler), 0);
-}
-
 /* What a failed subtest may have left. */
 static void recover(void)
 {
@@ -676,7 +657,7 @@ igt_main
 {
 	igt_fixture {
 		data.pid = getpid();
-		install_handlers();
+		igt_install_exit_handler(exit_handler);
 		find_demo();
 		data.display = drm_open_driver(DRIVER_DISPLAY);
 		/* The demo must become DRM master: we only read debugfs. */

@@ -430,27 +430,6 @@ static void exit_handler(void)
 	params_restore();
 }
 
-static void signal_handler(int sig)
-{
-	exit_handler();
-	raise(sig);
-}
-
-static void install_handlers(void)
-{
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGABRT,
-				    SIGSEGV, SIGBUS };
-	struct sigaction sa = {
-		.sa_handler = signal_handler,
-		.sa_flags = SA_RESETHAND,
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		igt_assert_eq(sigaction(sigs[i], &sa, NULL), 0);
-	igt_assert_eq(atexit(exit_handler), 0);
-}
-
 static void recover(void)
 {
 	struct drm_event_vblank ev;
@@ -1130,7 +1109,7 @@ igt_main
 			igt_sysfs_read(param_paths[i], data.saved[i],
 				   sizeof(data.saved[i]));
 		data.params_saved = true;
-		install_handlers();
+		igt_install_exit_handler(exit_handler);
 		kms_disable_all(data.display);
 	}
 

@@ -625,28 +625,6 @@ static void exit_handler(void)
 	params_restore();
 }
 
-/* Only system calls, which is what exit_handler() makes. */
-static void signal_handler(int sig)
-{
-	exit_handler();
-	raise(sig);	/* SA_RESETHAND: now the default action */
-}
-
-static void install_handlers(void)
-{
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGABRT,
-				    SIGSEGV, SIGBUS };
-	struct sigaction sa = {
-		.sa_handler = signal_handler,
-		.sa_flags = SA_RESETHAND,
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		igt_assert_eq(sigaction(sigs[i], &sa, NULL), 0);
-	igt_assert_eq(atexit(exit_handler), 0);
-}
-
 /* Undoes whatever a failed subtest left: its fences first, then KMS. */
 static void recover(void)
 {
@@ -1380,7 +1358,7 @@ igt_main
 			   sizeof(data.saved_timeout));
 		igt_sysfs_read(PARAM_SKIP, data.saved_skip, sizeof(data.saved_skip));
 		data.params_saved = true;
-		install_handlers();
+		igt_install_exit_handler(exit_handler);
 		kms_disable_all(data.display);
 	}
 

@@ -642,3 +642,28 @@ void igt_waitchildren(void)
 	if (err)
 		igt_fail(err);
 }
+
+static void (*exit_handler_fn)(void);
+
+static void exit_signal_handler(int sig)
+{
+	exit_handler_fn();
+	raise(sig);	/* SA_RESETHAND: now the default action */
+}
+
+void igt_install_exit_handler(void (*fn)(void))
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGABRT,
+				    SIGSEGV, SIGBUS };
+	struct sigaction sa = {
+		.sa_handler = exit_signal_handler,
+		.sa_flags = SA_RESETHAND,
+	};
+	unsigned int i;
+
+	igt_assert(!exit_handler_fn);
+	exit_handler_fn = fn;
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		igt_assert_eq(sigaction(sigs[i], &sa, NULL), 0);
+	igt_assert_eq(atexit(fn), 0);
+}

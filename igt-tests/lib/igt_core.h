@@ -120,6 +120,13 @@ const char *igt_subtest_name(void);
 const char *igt_test_name(void);
 
 __attribute__((noreturn)) void igt_exit(void);
+
+/*
+ * Runs @fn at exit and on a fatal signal (then the signal's default
+ * action), so that a test that dies still undoes what it changed. @fn
+ * may only make system calls. One handler per test binary; asserts.
+ */
+void igt_install_exit_handler(void (*fn)(void));
 __attribute__((noreturn)) void igt_success(void);
 __attribute__((noreturn)) void igt_fail(int exitcode);
 __attribute__((noreturn, format(printf, 1, 2)))
