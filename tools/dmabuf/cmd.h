@@ -39,6 +39,8 @@ struct buffer_filter {
 };
 
 bool filter_match(const struct buffer_filter *flt, const struct dbuf *b);
+/* Whether process @pid has @b open by an fd or mapped. */
+bool dbuf_held_by_fd_or_map(const struct dbuf *b, int pid);
 /* Parses --exporter, --pid, --ino, --dark; false when @opt is none. */
 bool filter_option(struct buffer_filter *flt, int opt, const char *arg);
 

@@ -148,25 +148,12 @@ static size_t explicit_hangs(const struct state *s, long long threshold)
 	return n;
 }
 
-static bool holds(const struct dbuf *b, int pid)
-{
-	size_t i;
-
-	for (i = 0; i < b->num_fds; i++)
-		if (b->fds[i].pid == pid)
-			return true;
-	for (i = 0; i < b->num_maps; i++)
-		if (b->maps[i].pid == pid)
-			return true;
-	return false;
-}
-
 static bool hang_holder(const struct hang *h, int pid)
 {
 	size_t i;
 
 	for (i = 0; i < h->num_bufs; i++)
-		if (holds(h->bufs[i], pid))
+		if (dbuf_held_by_fd_or_map(h->bufs[i], pid))
 			return true;
 	return false;
 }
@@ -314,10 +301,7 @@ static void hang_json(const struct state *s, const struct hang_report *r,
 	for (i = 0; i < r->num_unknown; i++)
 		fence_json(&w, NULL, r->unknown[i]);
 	json_array_end(&w);
-	json_array_begin(&w, "notes");
-	for (i = 0; i < s->num_notes; i++)
-		json_string(&w, NULL, s->notes[i]);
-	json_array_end(&w);
+	notes_write_json(s->notes, s->num_notes, &w);
 	json_object_end(&w);
 	json_end(&w);
 }

@@ -202,10 +202,7 @@ static void diff_json(const struct diff *d)
 	json_uint(&w, "freed", d->num_freed);
 	json_uint(&w, "freed_bytes", sum_bytes(d->freed, d->num_freed));
 	json_object_end(&w);
-	json_array_begin(&w, "notes");
-	for (i = 0; i < d->new->num_notes; i++)
-		json_string(&w, NULL, d->new->notes[i]);
-	json_array_end(&w);
+	notes_write_json(d->new->notes, d->new->num_notes, &w);
 	json_object_end(&w);
 	json_end(&w);
 }

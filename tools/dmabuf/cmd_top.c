@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "json_write.h"
 #include "print.h"
+#include "state_json.h"
 #include "util.h"
 
 /**
@@ -231,10 +232,7 @@ static void top_json(const struct state *s, const struct totals *t)
 		json_object_end(&w);
 	}
 	json_array_end(&w);
-	json_array_begin(&w, "notes");
-	for (i = 0; i < s->num_notes; i++)
-		json_string(&w, NULL, s->notes[i]);
-	json_array_end(&w);
+	notes_write_json(s->notes, s->num_notes, &w);
 	json_object_end(&w);
 	json_end(&w);
 }

@@ -12,9 +12,9 @@
 #include "state_json.h"
 #include "util.h"
 
-static bool held_by(const struct dbuf *b, int pid)
+bool dbuf_held_by_fd_or_map(const struct dbuf *b, int pid)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < b->num_fds; i++)
 		if (b->fds[i].pid == pid)
@@ -22,6 +22,16 @@ static bool held_by(const struct dbuf *b, int pid)
 	for (i = 0; i < b->num_maps; i++)
 		if (b->maps[i].pid == pid)
 			return true;
+	return false;
+}
+
+/* ... or through a GEM handle or a framebuffer. */
+static bool held_by(const struct dbuf *b, int pid)
+{
+	size_t i, j;
+
+	if (dbuf_held_by_fd_or_map(b, pid))
+		return true;
 	for (i = 0; i < b->num_gems; i++)
 		for (j = 0; j < b->gems[i].num_handles; j++)
 			if (b->gems[i].handles[j].pid == pid)

@@ -167,6 +167,16 @@ static void write_fb(const struct fb_ref *fb, struct json_writer *w)
 	json_object_end(w);
 }
 
+void notes_write_json(char *const *notes, size_t n, struct json_writer *w)
+{
+	size_t i;
+
+	json_array_begin(w, "notes");
+	for (i = 0; i < n; i++)
+		json_string(w, NULL, notes[i]);
+	json_array_end(w);
+}
+
 void wait_write_json(const struct wait_ref *wr, const char *key,
 		     struct json_writer *w)
 {
@@ -271,10 +281,7 @@ void state_write_json(const struct state *s, FILE *f)
 	json_int(&w, "taken_ms", s->taken_ms);
 	json_int(&w, "realtime", s->realtime);
 	write_sources(s, &w);
-	json_array_begin(&w, "notes");
-	for (i = 0; i < s->num_notes; i++)
-		json_string(&w, NULL, s->notes[i]);
-	json_array_end(&w);
+	notes_write_json(s->notes, s->num_notes, &w);
 	write_devices(s, &w);
 	json_array_begin(&w, "buffers");
 	for (i = 0; i < s->num_bufs; i++) {

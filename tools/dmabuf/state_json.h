@@ -21,6 +21,8 @@ void state_write_json(const struct state *s, FILE *f);
 /* Members of one buffer, inside an object the caller opened. */
 void dbuf_write_json(const struct state *s, const struct dbuf *b,
 		     struct json_writer *w);
+/* The notes (what the tool could not see) as the array "notes". */
+void notes_write_json(char *const *notes, size_t n, struct json_writer *w);
 /* One drm_display wait as an object named @key (NULL in an array). */
 void wait_write_json(const struct wait_ref *wr, const char *key,
 		     struct json_writer *w);
